@@ -1,0 +1,6 @@
+#include <iostream>
+
+int main() {
+  std::cout << "strata " << STRATA_VERSION << "\n";
+  return 0;
+}
