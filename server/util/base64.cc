@@ -5,8 +5,10 @@
 namespace strata {
 namespace {
 
-constexpr std::string_view kStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kStd =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kUrl =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string Encode(std::string_view bytes, std::string_view alphabet) {
   std::string out;
@@ -31,8 +33,12 @@ std::string Encode(std::string_view bytes, std::string_view alphabet) {
 
 }  // namespace
 
-std::string Base64Encode(std::string_view bytes) { return Encode(bytes, kStd); }
-std::string Base64UrlEncode(std::string_view bytes) { return Encode(bytes, kUrl); }
+std::string Base64Encode(std::string_view bytes) {
+  return Encode(bytes, kStd);
+}
+std::string Base64UrlEncode(std::string_view bytes) {
+  return Encode(bytes, kUrl);
+}
 
 std::optional<std::string> Base64Decode(std::string_view text) {
   static const std::array<int8_t, 256> table = [] {

@@ -8,8 +8,8 @@
 
 namespace strata {
 
-std::string Base64Encode(std::string_view bytes);         // standard alphabet, no padding
-std::string Base64UrlEncode(std::string_view bytes);      // '-' and '_', no padding
+std::string Base64Encode(std::string_view bytes);     // standard alphabet, no padding
+std::string Base64UrlEncode(std::string_view bytes);  // '-' and '_', no padding
 // Accepts either alphabet, with or without padding; nullopt on bad input.
 std::optional<std::string> Base64Decode(std::string_view text);
 

@@ -1,0 +1,72 @@
+#include "storage/open_database.h"
+
+#include <set>
+
+namespace strata::storage {
+namespace {
+
+// libpq accepts single-quoted values with backslash escapes.
+std::string QuoteConnValue(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string PostgresConnInfo(const std::map<std::string, std::string>& args) {
+  // Keys Synapse passes to its connection pool rather than to libpq.
+  static const std::set<std::string> kPoolKeys = {"cp_min", "cp_max", "cp_reconnect", "cp_noisy",
+                                                  "cp_openfun"};
+  std::string info;
+  for (const auto& [key, value] : args) {
+    if (kPoolKeys.count(key)) continue;
+    std::string k = key == "database" ? "dbname" : key;
+    if (!info.empty()) info += ' ';
+    info += k + "=" + QuoteConnValue(value);
+  }
+  return info;
+}
+
+std::string DescribeSettings(const DatabaseSettings& settings) {
+  if (settings.name == "sqlite3") {
+    auto it = settings.args.find("database");
+    return "sqlite3 " + (it == settings.args.end() ? std::string("(no path)") : it->second);
+  }
+  std::string out = "postgresql";
+  for (const char* key : {"database", "dbname", "host", "port", "user"}) {
+    if (auto it = settings.args.find(key); it != settings.args.end()) {
+      out += std::string(" ") + key + "=" + it->second;
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseSettings& settings) {
+  if (settings.name == "sqlite3") {
+    auto it = settings.args.find("database");
+    if (it == settings.args.end() || it->second.empty()) {
+      return Status::InvalidArgument("database.args.database: the SQLite file path is missing");
+    }
+    return OpenSqlite(it->second);
+  }
+  if (settings.name == "psycopg2") return OpenPostgres(PostgresConnInfo(settings.args));
+  return Status::InvalidArgument("database.name: unsupported database engine '" + settings.name +
+                                 "' (use sqlite3 or psycopg2)");
+}
+
+bool IsPostgresLocation(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0 ||
+         location.find("dbname=") != std::string::npos ||
+         location.find("host=") != std::string::npos;
+}
+
+Result<std::unique_ptr<Connection>> OpenDatabaseLocation(const std::string& location) {
+  if (IsPostgresLocation(location)) return OpenPostgres(location);
+  return OpenSqlite(location);
+}
+
+}  // namespace strata::storage

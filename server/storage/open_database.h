@@ -1,0 +1,34 @@
+// Opens the database a homeserver.yaml `database:` block describes, Synapse-style:
+//   name: sqlite3   args: {database: <path>}
+//   name: psycopg2  args: {database|dbname, user, password, host, port, ...libpq keywords}
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "storage/database.h"
+#include "util/status.h"
+
+namespace strata::storage {
+
+struct DatabaseSettings {
+  std::string name = "sqlite3";             // "sqlite3" or "psycopg2"
+  std::map<std::string, std::string> args;  // as in the config file
+};
+
+// The libpq connection string for psycopg2-style args (cp_min/cp_max and other pool settings
+// are not libpq's and are left out).
+std::string PostgresConnInfo(const std::map<std::string, std::string>& args);
+
+// Where the database lives, for messages ("sqlite3 /var/lib/strata/homeserver.db").
+std::string DescribeSettings(const DatabaseSettings& settings);
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseSettings& settings);
+
+// Opens "postgresql://..." / "postgres://..." URIs and "host=... dbname=..." strings on
+// PostgreSQL, anything else as an SQLite file path (for tools: --database on the command line).
+Result<std::unique_ptr<Connection>> OpenDatabaseLocation(const std::string& location);
+bool IsPostgresLocation(const std::string& location);
+
+}  // namespace strata::storage
