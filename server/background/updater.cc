@@ -1,0 +1,212 @@
+#include "background/updater.h"
+
+#include <set>
+
+namespace strata::background {
+namespace {
+
+using storage::Connection;
+using storage::Engine;
+
+// Rows in the order the engine hands them out when asked without ORDER BY, made stable: SQLite
+// returns rowid order; PostgreSQL a sequential scan's physical order. Pre-1.13 Synapse built its
+// round-robin queue from exactly that order.
+std::string NaturalOrder(Engine engine) {
+  return engine == Engine::kSqlite ? "rowid" : "ctid";
+}
+
+}  // namespace
+
+void BatchContext::SaveProgress(const nlohmann::json& progress) {
+  conn_.Execute("UPDATE background_updates SET progress_json = ? WHERE update_name = ?",
+                {progress.dump(), name_});
+}
+
+void BatchContext::Finish() {
+  conn_.Execute("DELETE FROM background_updates WHERE update_name = ?", {name_});
+  finished_ = true;
+}
+
+std::vector<PendingUpdate> ListPendingUpdates(Connection& conn, const HandlerRegistry& registry) {
+  std::vector<PendingUpdate> out;
+  if (!conn.TableExists("background_updates")) return out;
+  const bool has_ordering = conn.ColumnExists("background_updates", "ordering");
+  std::string sql = "SELECT update_name, progress_json, depends_on, " +
+                    std::string(has_ordering ? "ordering" : "0") +
+                    " FROM background_updates ORDER BY " +
+                    (has_ordering ? "ordering, update_name" : NaturalOrder(conn.engine()));
+  std::set<std::string> names;
+  for (const auto& row : conn.Query(sql, {})) {
+    PendingUpdate u;
+    u.name = row.Text(0);
+    u.progress_json = row.Text(1);
+    u.depends_on = row.OptText(2);
+    u.ordering = static_cast<int>(row.Int(3));
+    names.insert(u.name);
+    out.push_back(std::move(u));
+  }
+  for (auto& u : out) {
+    if (!registry.Find(u.name)) {
+      u.state = PendingUpdate::State::kUnknown;
+      u.why = "Strata has no handler for this update; left in the table";
+    } else if (u.depends_on && !u.depends_on->empty() && names.count(*u.depends_on)) {
+      u.state = PendingUpdate::State::kWaiting;
+      u.why = "waits for " + *u.depends_on;
+      if (!registry.Find(*u.depends_on)) u.why += ", which Strata has no handler for";
+    }
+  }
+  return out;
+}
+
+BackgroundUpdater::BackgroundUpdater(Connection& conn, const HandlerRegistry& registry,
+                                     schema::BackgroundRunner mode, UpdateSettings settings,
+                                     Clock clock)
+    : conn_(conn),
+      registry_(registry),
+      mode_(mode),
+      settings_(std::move(settings)),
+      clock_(std::move(clock)) {}
+
+std::optional<std::string> BackgroundUpdater::PickRoundRobin() {
+  if (queue_.empty()) {
+    // Built only when empty, as Synapse did: an update whose dependency is pending now is not
+    // added until the queue next runs dry.
+    auto rows = conn_.Query("SELECT update_name, depends_on FROM background_updates ORDER BY " +
+                                NaturalOrder(conn_.engine()),
+                            {});
+    std::set<std::string> in_flight;
+    for (const auto& row : rows) in_flight.insert(row.Text(0));
+    for (const auto& row : rows) {
+      std::string name = row.Text(0);
+      if (!registry_.Find(name) || failed_.count(name)) continue;
+      if (row.IsNull(1) || !in_flight.count(row.Text(1))) queue_.push_back(name);
+    }
+  }
+  if (queue_.empty()) return std::nullopt;
+  std::string name = queue_.front();
+  queue_.pop_front();
+  queue_.push_back(name);
+  return name;
+}
+
+std::optional<std::string> BackgroundUpdater::PickOneAtATime() {
+  if (current_) {
+    if (conn_.QueryValue("SELECT 1 FROM background_updates WHERE update_name = ?", {*current_})) {
+      return current_;
+    }
+    current_.reset();  // someone removed it under us
+  }
+  auto rows = conn_.Query(
+      "SELECT update_name, depends_on FROM background_updates ORDER BY ordering, update_name", {});
+  std::set<std::string> pending;
+  for (const auto& row : rows) pending.insert(row.Text(0));
+  for (const auto& row : rows) {
+    std::string name = row.Text(0);
+    if (!registry_.Find(name) || failed_.count(name)) continue;
+    std::string dep = row.Text(1);
+    if (dep.empty() || !pending.count(dep)) {
+      current_ = name;
+      return current_;
+    }
+  }
+  return std::nullopt;
+}
+
+int64_t BackgroundUpdater::NextBatchSize(const std::string& update,
+                                         std::chrono::milliseconds desired) const {
+  auto it = performance_.find(update);
+  if (it == performance_.end() || it->second.avg_duration_ms == 0) {
+    return kMinimumBatchSize;  // no measurement yet: Synapse's speed estimate is 0 -> clamped
+  }
+  const Performance& p = it->second;
+  if (p.total_items == 0) return kDefaultBatchSize;
+  auto size =
+      static_cast<int64_t>(static_cast<double>(desired.count()) * p.avg_items / p.avg_duration_ms);
+  return std::max(size, kMinimumBatchSize);
+}
+
+std::optional<BatchRecord> BackgroundUpdater::RunOneBatch(std::chrono::milliseconds desired) {
+  std::optional<std::string> name;
+  std::optional<std::string> progress_text;
+  // A picked update may have vanished (ended elsewhere); pick again until one is really there.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    name = mode_ == schema::BackgroundRunner::kRoundRobin ? PickRoundRobin() : PickOneAtATime();
+    if (!name) return std::nullopt;
+    progress_text = conn_.QueryValue(
+        "SELECT progress_json FROM background_updates WHERE update_name = ?", {*name});
+    if (progress_text) break;
+    std::erase(queue_, *name);
+    if (current_ == name) current_.reset();
+  }
+  if (!progress_text) return std::nullopt;
+
+  nlohmann::json progress = nlohmann::json::parse(*progress_text, nullptr, false);
+  if (progress.is_discarded() || !progress.is_object()) {
+    failed_[*name] = "progress_json is not a JSON object: " + *progress_text;
+    std::erase(queue_, *name);
+    current_.reset();
+    throw storage::DatabaseError("background update " + *name + ": " + failed_[*name]);
+  }
+
+  BatchRecord record;
+  record.update = *name;
+  record.batch_size = NextBatchSize(*name, desired);
+  const UpdateHandler& handler = *registry_.Find(*name);
+  auto start = clock_();
+  try {
+    storage::Transaction txn(conn_);
+    BatchContext ctx(conn_, *name, settings_);
+    record.items = handler(ctx, progress, record.batch_size);
+    record.finished = ctx.finished();
+    if (before_commit_) before_commit_(record);
+    txn.Commit();
+  } catch (const std::exception& e) {
+    failed_[*name] = e.what();
+    std::erase(queue_, *name);
+    if (current_ == name) current_.reset();
+    throw storage::DatabaseError("background update " + *name +
+                                 " failed (batch rolled back): " + e.what());
+  }
+  record.duration = std::chrono::duration_cast<std::chrono::microseconds>(clock_() - start);
+
+  Performance& perf = performance_[*name];
+  const double duration_ms = static_cast<double>(record.duration.count()) / 1000.0;
+  perf.total_items += record.items;
+  perf.avg_items += 0.1 * (static_cast<double>(record.items) - perf.avg_items);
+  perf.avg_duration_ms += 0.1 * (duration_ms - perf.avg_duration_ms);
+
+  if (record.finished) {
+    std::erase(queue_, *name);
+    if (current_ == name) current_.reset();
+  }
+  return record;
+}
+
+RunReport BackgroundUpdater::RunToCompletion(
+    const std::function<void(const BatchRecord&)>& on_batch,
+    const std::function<bool()>& should_stop) {
+  RunReport report;
+  while (!should_stop || !should_stop()) {
+    std::optional<BatchRecord> batch;
+    try {
+      batch = RunOneBatch();
+    } catch (const storage::DatabaseError&) {
+      continue;  // recorded in failed_; the runner passes over it from now on
+    }
+    if (!batch) break;
+    ++report.batches;
+    report.items[batch->update] += batch->items;
+    if (batch->finished) report.completed.push_back(batch->update);
+    if (on_batch) on_batch(*batch);
+  }
+  report.left = ListPendingUpdates(conn_, registry_);
+  for (auto& u : report.left) {
+    if (auto it = failed_.find(u.name); it != failed_.end()) {
+      u.state = PendingUpdate::State::kWaiting;
+      u.why = "failed: " + it->second;
+    }
+  }
+  return report;
+}
+
+}  // namespace strata::background
