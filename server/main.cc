@@ -1,6 +1,4 @@
-#include <iostream>
+// strata: the homeserver. Everything lives in strata_core; see app/homeserver_main.h.
+#include "app/homeserver_main.h"
 
-int main() {
-  std::cout << "strata " << STRATA_VERSION << "\n";
-  return 0;
-}
+int main(int argc, char** argv) { return strata::app::HomeserverMain(argc, argv); }

@@ -84,8 +84,9 @@ ScratchDatabase::ScratchDatabase(storage::Engine engine, const std::string& coll
   if (PostgresServer().empty()) throw std::runtime_error("STRATA_TEST_PG is not set");
   pg_name_ = UniqueName();
   auto admin = Must(storage::OpenPostgres(PostgresServer()));
-  admin->Execute("CREATE DATABASE " + pg_name_ + " ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE '" +
-                 collate + "' LC_CTYPE '" + collate + "'");
+  admin->Execute("CREATE DATABASE " + pg_name_ +
+                 " ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE '" + collate + "' LC_CTYPE '" +
+                 collate + "'");
   location_ = WithDbName(PostgresServer(), pg_name_);
 }
 
@@ -141,12 +142,17 @@ std::string CopyDataset(const std::string& name, const TempDir& dir) {
   fs::path src = ReferenceDir() / "real-synapse" / "datasets" / (name + ".gz");
   std::string out = dir.File(name);
   auto r = RunCommand("gzip -dc '" + src.string() + "' > '" + out + "'");
-  if (r.exit_code != 0) throw std::runtime_error("cannot decompress " + src.string() + ": " + r.output);
+  if (r.exit_code != 0)
+    throw std::runtime_error("cannot decompress " + src.string() + ": " + r.output);
   return out;
 }
 
-std::string StrataBinary() { return std::string(STRATA_BINARY_DIR) + "/server/strata"; }
-std::string SourceDir() { return STRATA_SOURCE_DIR; }
+std::string StrataBinary() {
+  return std::string(STRATA_BINARY_DIR) + "/server/strata";
+}
+std::string SourceDir() {
+  return STRATA_SOURCE_DIR;
+}
 
 CommandResult RunCommand(const std::string& command) {
   CommandResult result;

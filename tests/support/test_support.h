@@ -1,12 +1,12 @@
 // Shared test fixtures: scratch folders, fresh databases on both engines, the reference data.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "storage/database.h"
 
@@ -37,9 +37,10 @@ class EngineTest : public ::testing::TestWithParam<storage::Engine> {
   storage::Engine engine() const { return GetParam(); }
 };
 
-#define STRATA_INSTANTIATE_ENGINES(Fixture)                                                    \
-  INSTANTIATE_TEST_SUITE_P(Engines, Fixture, ::testing::ValuesIn(::strata::testing::TestEngines()), \
-                           [](const auto& info) { return ::strata::testing::EngineTestName(info.param); })
+#define STRATA_INSTANTIATE_ENGINES(Fixture)                                    \
+  INSTANTIATE_TEST_SUITE_P(                                                    \
+      Engines, Fixture, ::testing::ValuesIn(::strata::testing::TestEngines()), \
+      [](const auto& info) { return ::strata::testing::EngineTestName(info.param); })
 std::string EngineTestName(storage::Engine engine);
 
 // A new empty database on `engine`, dropped (PostgreSQL) or deleted (SQLite) on destruction.
@@ -94,3 +95,10 @@ struct CommandResult {
 CommandResult RunCommand(const std::string& command);
 
 }  // namespace strata::testing
+
+namespace strata::storage {
+// Lets GoogleTest name engine-parameterised cases "Sqlite"/"Postgres" instead of raw bytes.
+inline void PrintTo(Engine engine, std::ostream* os) {
+  *os << (engine == Engine::kSqlite ? "Sqlite" : "Postgres");
+}
+}  // namespace strata::storage

@@ -1,0 +1,288 @@
+#include "app/homeserver_main.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "app/offline_upgrade.h"
+#include "background/updater.h"
+#include "config/command_line.h"
+#include "config/generate_config.h"
+#include "config/homeserver_config.h"
+#include "config/startup_checks.h"
+#include "http/server_app.h"
+#include "schema/catalogue.h"
+#include "schema/prepare_database.h"
+#include "storage/engine_checks.h"
+#include "storage/open_database.h"
+#include "util/logging.h"
+
+namespace strata::app {
+namespace {
+
+constexpr const char* kProgram = "strata";
+
+// Checks Strata makes whatever release it behaves as: they guard against configs and
+// databases no release could use, rather than describing one release's behaviour.
+const std::vector<std::string> kAlwaysOnConfigChecks = {"legacy_keys", "unknown_keys",
+                                                        "appservice_registrations"};
+const std::vector<std::string> kAlwaysOnEngineChecks = {"sqlite_not_recommended"};
+
+std::vector<std::string> WithAlwaysOn(std::vector<std::string> checks,
+                                      const std::vector<std::string>& always) {
+  for (const auto& c : always) {
+    if (std::find(checks.begin(), checks.end(), c) == checks.end()) checks.push_back(c);
+  }
+  return checks;
+}
+
+void PrintReleases(const schema::Catalogue& catalogue) {
+  for (const auto& r : catalogue.releases()) {
+    std::cout << r.name << "\tschema " << r.schema_version << "\t"
+              << (r.runner == schema::BackgroundRunner::kRoundRobin ? "round-robin updates"
+                                                                    : "one-at-a-time updates")
+              << "\t"
+              << (r.directory == schema::RoomDirectorySource::kCurrentState
+                      ? "directory from current state"
+                      : "directory from stats tables")
+              << "\n";
+  }
+}
+
+// Test hooks for crash-recovery tests: kill -9 ourselves at a chosen point of a migration.
+//   STRATA_CRASH_BEFORE_DELTA=<file>   while upgrading, just before applying that schema file
+//   STRATA_CRASH_IN_BATCH=<update>:<n> inside the n-th batch of that update, before its commit
+void CrashBeforeDeltaHook(const std::string& file) {
+  static const char* target = std::getenv("STRATA_CRASH_BEFORE_DELTA");
+  if (target && file == target) ::raise(SIGKILL);
+}
+
+void InstallBatchCrashHook(background::BackgroundUpdater& updater) {
+  const char* spec = std::getenv("STRATA_CRASH_IN_BATCH");
+  if (!spec) return;
+  std::string text = spec;
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return;
+  std::string update = text.substr(0, colon);
+  int n = std::atoi(text.c_str() + colon + 1);
+  auto seen = std::make_shared<int>(0);
+  updater.SetBeforeCommitHook([update, n, seen](const background::BatchRecord& batch) {
+    if (batch.update == update && ++*seen == n) ::raise(SIGKILL);
+  });
+}
+
+background::UpdateSettings UpdateSettingsFrom(const config::HomeserverConfig& config) {
+  background::UpdateSettings settings;
+  settings.server_name = config.server_name;
+  settings.stats_enabled = config.stats.enabled;
+  settings.stats_bucket_size_ms = config.stats.bucket_size_ms;
+  return settings;
+}
+
+// Runs background updates while serving, Synapse's polite way: one batch of ~100 ms, then a
+// one-second pause, until none is left or the server stops.
+class PoliteUpdater {
+ public:
+  PoliteUpdater(storage::DatabaseSettings settings, schema::BackgroundRunner mode,
+                background::UpdateSettings update_settings)
+      : thread_([this, settings, mode, update_settings] { Run(settings, mode, update_settings); }) {
+  }
+  ~PoliteUpdater() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run(const storage::DatabaseSettings& settings, schema::BackgroundRunner mode,
+           const background::UpdateSettings& update_settings) {
+    auto conn = storage::OpenDatabase(settings);
+    if (!conn.ok()) {
+      STRATA_LOG(Error, "strata.background") << "cannot open the database for background "
+                                                "updates: "
+                                             << conn.status().message();
+      return;
+    }
+    background::BackgroundUpdater updater(**conn, background::HandlerRegistry::Builtin(), mode,
+                                          update_settings);
+    InstallBatchCrashHook(updater);
+    while (true) {
+      {
+        std::unique_lock lock(mu_);
+        if (cv_.wait_for(lock, background::kBatchInterval, [this] { return stop_; })) return;
+      }
+      try {
+        auto batch = updater.RunOneBatch();
+        if (!batch) {
+          STRATA_LOG(Info, "strata.background")
+              << "No more background updates to do. Unscheduling background update task.";
+          return;
+        }
+        if (batch->finished) {
+          STRATA_LOG(Info, "strata.background")
+              << "background update " << batch->update << " finished";
+        }
+      } catch (const std::exception& e) {
+        STRATA_LOG(Error, "strata.background") << "Error doing update: " << e.what();
+      }
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+int WaitForStopSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace
+
+int HomeserverMain(int argc, char** argv) {
+  auto cl = config::ParseCommandLine(argc, argv);
+  if (!cl.ok()) {
+    std::cerr << kProgram << ": error: " << cl.status().message() << "\n"
+              << config::UsageHint(kProgram) << "\n";
+    return config::kUsageExitStatus;
+  }
+  if (cl->help) {
+    std::cout << config::HelpText(kProgram);
+    return 0;
+  }
+  const schema::Catalogue& catalogue = schema::Catalogue::Builtin();
+  if (cl->version) {
+    std::cout << http::ServerVersionString(catalogue.newest().name) << "\n";
+    return 0;
+  }
+  if (cl->list_releases) {
+    PrintReleases(catalogue);
+    return 0;
+  }
+  if (cl->generate_config) return config::RunGenerateConfig(*cl, kProgram, std::cout, std::cerr);
+
+  const schema::Release* release = &catalogue.newest();
+  if (cl->as_release) {
+    release = catalogue.Find(*cl->as_release);
+    if (!release) {
+      std::cerr << kProgram << ": error: --as-release " << *cl->as_release
+                << " is not a catalogued release (see --list-releases)\n";
+      return config::kUsageExitStatus;
+    }
+  }
+
+  // Block the stop signals before any thread starts, so only sigwait() sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto loaded = config::LoadConfigFiles(cl->config_paths);
+  if (Status s = config::ApplyReleaseDefaults(loaded.config, release->config_defaults); !s.ok()) {
+    std::cerr << kProgram << ": error: " << s.message() << "\n";
+    return 1;
+  }
+  config::CheckOptions check_options;
+  check_options.only = WithAlwaysOn(release->startup_checks, kAlwaysOnConfigChecks);
+  check_options.log_file_flag = cl->log_file.has_value();
+  auto problems = loaded.problems;
+  for (auto& p : config::RunStartupChecks(loaded.config, check_options)) {
+    problems.push_back(std::move(p));
+  }
+  for (const auto& p : problems) std::cerr << p.ToString() << "\n";
+  if (config::HasErrors(problems)) return 1;
+
+  if (!loaded.config.log_config.empty()) {
+    std::vector<std::string> warnings;
+    if (Status s = logging::ConfigureFromFile(loaded.config.log_config, &warnings); !s.ok()) {
+      std::cerr << kProgram << ": error: log_config: " << s.message() << "\n";
+      return 1;
+    }
+    for (const auto& w : warnings) std::cerr << kProgram << ": warning: " << w << "\n";
+  }
+  logging::ScopedRequest request_context("main");
+
+  const storage::DatabaseSettings db_settings = loaded.config.database.ToSettings();
+  auto conn = storage::OpenDatabase(db_settings);
+  if (!conn.ok()) {
+    std::cerr << kProgram << ": error: database: " << conn.status().message() << "\n";
+    return 1;
+  }
+  storage::EngineCheckOptions engine_options;
+  engine_options.new_database = storage::IsNewDatabase(**conn);
+  engine_options.only = WithAlwaysOn(release->startup_checks, kAlwaysOnEngineChecks);
+  for (const auto& p : storage::CheckEngine(**conn, engine_options)) {
+    if (p.fatal) {
+      std::cerr << kProgram << ": error: " << p.message << "\n";
+      return 1;
+    }
+    STRATA_LOG(Warning, "strata.storage") << p.message;
+  }
+
+  const background::UpdateSettings update_settings = UpdateSettingsFrom(loaded.config);
+  if (cl->upgrade_only) {
+    OfflineUpgradeOptions options;
+    options.run_background_updates = cl->run_background_updates;
+    options.settings = update_settings;
+    return RunOfflineUpgrade(**conn, catalogue, *release, options, std::cout, std::cerr);
+  }
+
+  // Serve 503 with progress while the schema is prepared, instead of Synapse's silence.
+  http::HomeserverHttpOptions http_options;
+  http_options.synapse_release = release->name;
+  http::HomeserverHttp http(http_options);
+  http.SetMaintenance(
+      nlohmann::json{{"progress", "Preparing the database schema"}, {"release", release->name}});
+  if (Status s = http.Start(loaded.config); !s.ok()) {
+    std::cerr << kProgram << ": error: " << s.message() << "\n";
+    return 1;
+  }
+  schema::PrepareOptions prepare;
+  prepare.server_name = loaded.config.server_name;
+  prepare.on_progress = [&](const std::string& file, size_t index, size_t total) {
+    CrashBeforeDeltaHook(file);
+    STRATA_LOG(Info, "strata.schema") << "Applying schema file " << file;
+    http.SetMaintenance(nlohmann::json{{"progress", "Upgrading the database schema"},
+                                       {"release", release->name},
+                                       {"delta", file},
+                                       {"step", index + 1},
+                                       {"steps", total}});
+  };
+  auto prepared = schema::PrepareDatabase(**conn, catalogue, *release, prepare);
+  if (!prepared.ok()) {
+    http.Stop();
+    std::cerr << kProgram << ": error: " << prepared.status().message() << "\n";
+    return 1;
+  }
+  STRATA_LOG(Info, "strata.schema")
+      << "Database at schema version " << prepared->to_version << " (" << prepared->applied.size()
+      << " schema file(s) applied), behaving as Synapse " << release->name;
+  http.SetMaintenance(std::nullopt);
+
+  {
+    PoliteUpdater updater(db_settings, release->runner, update_settings);
+    int sig = WaitForStopSignal();
+    STRATA_LOG(Info, "strata") << "Received signal " << sig << ": shutting down";
+  }
+  http.Stop();
+  return 0;
+}
+
+}  // namespace strata::app
