@@ -12,7 +12,9 @@ std::string_view EngineConfigName(Engine engine) {
   return engine == Engine::kSqlite ? "sqlite3" : "psycopg2";
 }
 
-int64_t Row::Int(size_t i) const { return OptInt(i).value_or(0); }
+int64_t Row::Int(size_t i) const {
+  return OptInt(i).value_or(0);
+}
 
 std::optional<int64_t> Row::OptInt(size_t i) const {
   const auto& cell = cells_.at(i);

@@ -1,8 +1,7 @@
 // PostgreSQL engine through libpqxx. Outside a transaction each statement runs on its own
 // (autocommit, which CREATE INDEX CONCURRENTLY needs); Begin() opens a pqxx::work.
-#include <pqxx/pqxx>
-
 #include <memory>
+#include <pqxx/pqxx>
 
 #include "storage/database.h"
 
@@ -106,8 +105,8 @@ class PostgresConnection final : public Connection {
     }
   }
 
-  static pqxx::result Exec(pqxx::transaction_base& tx, const std::string& sql,
-                           const Params& params, bool script) {
+  static pqxx::result Exec(pqxx::transaction_base& tx, const std::string& sql, const Params& params,
+                           bool script) {
     if (script || params.empty()) return tx.exec(sql);
     std::vector<const char*> values;
     values.reserve(params.size());

@@ -54,7 +54,8 @@ TEST_P(DatabaseTest, ErrorsNameTheProblem) {
 TEST_P(DatabaseTest, AnswersCatalogueQuestions) {
   ScratchDatabase db(GetParam());
   auto& c = db.conn();
-  c.ExecuteScript("CREATE TABLE rooms (room_id TEXT, is_public BOOL); CREATE INDEX r_idx ON rooms(room_id);");
+  c.ExecuteScript(
+      "CREATE TABLE rooms (room_id TEXT, is_public BOOL); CREATE INDEX r_idx ON rooms(room_id);");
   EXPECT_TRUE(c.TableExists("rooms"));
   EXPECT_FALSE(c.TableExists("nope"));
   EXPECT_TRUE(c.ColumnExists("rooms", "is_public"));
