@@ -1,0 +1,95 @@
+// Creating local events and storing them in Synapse's tables, the way Synapse 1.x stored the
+// events its own users sent: events, event_json, state_events, current_state_events (with
+// `membership` only where the schema has that column, i.e. from schema 56), room_memberships,
+// event_edges, event_forward_extremities, event_auth, room_depth, current_state_delta_stream,
+// state groups (a delta group per state event, chained through state_group_edges), and the
+// rooms row for an m.room.create.
+//
+// Promises:
+//  - Persist writes one event in one transaction: either every table has it or none does.
+//  - Events are authorised first (auth_rules.h) against the room's current state; a refused
+//    event writes nothing.
+//  - Event ids and hashes follow the room's version; the event is signed with the server key.
+//  - REQUIRES: the connection comes from ConnectionPool::AcquireWriter, so stream orderings
+//    and state group ids (allocated as MAX()+1) cannot race.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crypto/signing_key.h"
+#include "storage/database.h"
+#include "util/status.h"
+
+namespace strata::events {
+
+// Columns that came and went over the 1.x schemas, read once per database.
+struct SchemaFeatures {
+  bool current_state_membership = false;  // current_state_events.membership (schema 56)
+  bool rooms_room_version = false;        // rooms.room_version (schema 57)
+  bool users_deactivated = false;         // users.deactivated (schema 55)
+  bool access_token_expiry = false;       // access_tokens.valid_until_ms (schema 55)
+  bool state_group_sequence = false;      // PostgreSQL's state_group_id_seq
+  static SchemaFeatures Read(storage::Connection& conn);
+};
+
+struct EventContext {
+  std::string server_name;
+  crypto::SigningKey signing_key;
+  SchemaFeatures features;
+  std::function<int64_t()> now_ms;
+};
+
+// What a local user asks to send.
+struct EventDraft {
+  std::string room_id;
+  std::string type;
+  std::string sender;
+  std::optional<std::string> state_key;
+  nlohmann::json content = nlohmann::json::object();
+  std::optional<std::string> txn_id;  // kept in internal_metadata, for the sender's echo
+  std::string room_version;           // only read for m.room.create
+};
+
+struct StoredEvent {
+  std::string event_id;
+  int64_t stream_ordering = 0;
+  nlohmann::json client_event;  // the client-server form (event_id, no hashes or signatures)
+};
+
+// (type, state_key) -> event id.
+using StateKey = std::pair<std::string, std::string>;
+using StateMap = std::map<StateKey, std::string>;
+
+// Builds, authorises, hashes, signs and stores `draft`.
+// Errors: NotFound (unknown room), FailedPrecondition (refused by the auth rules: 403),
+// InvalidArgument (malformed content: 400).
+Result<StoredEvent> Persist(storage::Connection& conn, const EventContext& ctx,
+                            const EventDraft& draft);
+
+// Reads -------------------------------------------------------------------------------------
+
+// The room's version, or nullopt if the room is unknown.
+std::optional<std::string> RoomVersionOf(storage::Connection& conn, const std::string& room_id);
+StateMap CurrentState(storage::Connection& conn, const std::string& room_id);
+// The content of an event, or null if absent.
+nlohmann::json EventContent(storage::Connection& conn, const std::string& event_id);
+// The client-server form of stored events, in the given order (unknown ids skipped).
+std::vector<nlohmann::json> ClientEvents(storage::Connection& conn,
+                                         const std::vector<std::string>& event_ids, int64_t now_ms);
+// A user's current membership in a room ("join", "invite", "leave", "ban") or nullopt.
+std::optional<std::string> MembershipOf(storage::Connection& conn, const std::string& room_id,
+                                        const std::string& user_id);
+// The largest stream ordering stored so far (0 for none).
+int64_t MaxStreamOrdering(storage::Connection& conn);
+// Turns a stored PDU (event_json.json) into the client-server form.
+nlohmann::json ToClientEvent(const nlohmann::json& pdu, const std::string& event_id,
+                             int64_t now_ms);
+
+}  // namespace strata::events

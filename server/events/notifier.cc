@@ -1,0 +1,36 @@
+#include "events/notifier.h"
+
+#include <algorithm>
+
+namespace strata::events {
+
+void Notifier::Notify(int64_t position) {
+  {
+    std::lock_guard lock(mu_);
+    position_ = std::max(position_, position);
+    ++pokes_;
+  }
+  cv_.notify_all();
+}
+
+void Notifier::Poke() {
+  {
+    std::lock_guard lock(mu_);
+    ++pokes_;
+  }
+  cv_.notify_all();
+}
+
+int64_t Notifier::WaitPast(int64_t after, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const uint64_t pokes = pokes_;
+  cv_.wait_for(lock, timeout, [&] { return position_ > after || pokes_ != pokes; });
+  return position_;
+}
+
+int64_t Notifier::position() const {
+  std::lock_guard lock(mu_);
+  return position_;
+}
+
+}  // namespace strata::events

@@ -1,0 +1,31 @@
+// Notifier: wakes long-polling /sync requests when something they may return has been stored.
+// Positions are stream orderings; Notify is called after the writing transaction commits.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace strata::events {
+
+class Notifier {
+ public:
+  explicit Notifier(int64_t position = 0) : position_(position) {}
+  // Records that everything up to `position` is stored and wakes all waiters.
+  void Notify(int64_t position);
+  // Wakes waiters without a new position (e.g. account data changed).
+  void Poke();
+  // Returns once the position is past `after`, Poke is called, or `timeout` passes; returns
+  // the position then.
+  int64_t WaitPast(int64_t after, std::chrono::milliseconds timeout);
+  int64_t position() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int64_t position_;
+  uint64_t pokes_ = 0;
+};
+
+}  // namespace strata::events

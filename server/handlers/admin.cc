@@ -1,0 +1,380 @@
+#include "handlers/admin.h"
+
+#include <map>
+
+#include "background/update_handler.h"
+#include "background/updater.h"
+#include "handlers/api_error.h"
+#include "handlers/directory.h"
+#include "handlers/send_event.h"
+#include "schema/prepare_database.h"
+
+namespace strata::handlers {
+namespace {
+
+using nlohmann::json;
+
+json UserRow(Services& s, const storage::Row& row) {
+  json u = {{"name", row.Text(0)},
+            {"password_hash", row.OptText(1) ? json(row.Text(1)) : json()},
+            {"is_guest", row.Int(2)},
+            {"admin", row.Int(3)},
+            {"user_type", row.OptText(4) ? json(row.Text(4)) : json()},
+            {"deactivated", row.Int(5)},
+            {"displayname", row.OptText(6) ? json(row.Text(6)) : json()},
+            {"avatar_url", row.OptText(7) ? json(row.Text(7)) : json()},
+            {"creation_ts", row.Int(8)}};
+  (void)s;
+  return u;
+}
+
+std::string UserSelect(const Services& s) {
+  return std::string("SELECT u.name, u.password_hash, u.is_guest, u.admin, u.user_type, ") +
+         (s.event_context.features.users_deactivated ? "u.deactivated" : "0") +
+         ", p.displayname, p.avatar_url, u.creation_ts FROM users u LEFT JOIN profiles p "
+         "ON p.user_id = SUBSTR(u.name, 2, LENGTH(u.name) - ?) ";
+}
+
+}  // namespace
+
+void RequireAdmin(const Requester& r) {
+  if (!r.admin) throw Forbidden("You are not a server admin");
+}
+
+json ListUsers(Services& s, const UserListQuery& q) {
+  if (q.from < 0 || q.limit < 0) throw InvalidParam("from and limit must not be negative");
+  const int64_t suffix = static_cast<int64_t>(s.server_name().size()) + 2;
+  std::string where = " WHERE 1 = 1";
+  storage::Params params = {suffix};
+  if (q.user_id) {
+    where += " AND u.name LIKE ?";
+    params.push_back("%" + *q.user_id + "%");
+  }
+  if (!q.guests) where += " AND u.is_guest = 0";
+  if (!q.deactivated && s.event_context.features.users_deactivated) {
+    where += " AND u.deactivated = 0";
+  }
+  auto conn = s.db.Acquire();
+  storage::Params count_params(params.begin() + 1, params.end());
+  std::string count_where = where;
+  const int64_t total =
+      conn->QueryInt("SELECT COUNT(*) FROM users u" + count_where, count_params).value_or(0);
+  params.push_back(q.limit);
+  params.push_back(q.from);
+  json users = json::array();
+  for (const auto& row :
+       conn->Query(UserSelect(s) + where + " ORDER BY u.name LIMIT ? OFFSET ?", params)) {
+    json u = UserRow(s, row);
+    u.erase("password_hash");
+    users.push_back(u);
+  }
+  json out = {{"users", users}, {"total", total}};
+  if (q.from + static_cast<int64_t>(users.size()) < total) {
+    out["next_token"] = std::to_string(q.from + static_cast<int64_t>(users.size()));
+  }
+  return out;
+}
+
+json GetUser(Services& s, const std::string& user_id) {
+  auto conn = s.db.Acquire();
+  const int64_t suffix = static_cast<int64_t>(s.server_name().size()) + 2;
+  auto rows = conn->Query(UserSelect(s) + "WHERE u.name = ?", {suffix, user_id});
+  if (rows.empty()) throw NotFound("User not found");
+  json u = UserRow(s, rows[0]);
+  u.erase("password_hash");
+  u["threepids"] = json::array();
+  return u;
+}
+
+std::pair<int, json> PutUser(Services& s, const Requester& r, const std::string& user_id,
+                             const json& body) {
+  if (!LocalpartOf(s, user_id)) throw InvalidParam("Can only add local users");
+  auto opt_string = [&](const char* key) -> std::optional<std::string> {
+    if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+    if (!body[key].is_string()) throw BadJson(std::string(key) + " must be a string");
+    return body[key].get<std::string>();
+  };
+  auto opt_bool = [&](const char* key) -> std::optional<bool> {
+    if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+    if (!body[key].is_boolean()) throw BadJson(std::string(key) + " must be a bool");
+    return body[key].get<bool>();
+  };
+  auto password = opt_string("password");
+  auto displayname = opt_string("displayname");
+  auto admin = opt_bool("admin");
+  auto deactivated = opt_bool("deactivated");
+  int status = 200;
+  if (!UserExists(s, user_id)) {
+    CreateAccount(s, user_id, password.value_or(""), admin.value_or(false), false, displayname);
+    status = 201;
+  } else {
+    if (password) SetPassword(s, user_id, *password, false);
+    if (admin) SetUserAdmin(s, r, user_id, *admin);
+    if (displayname) {
+      auto conn = s.db.AcquireWriter();
+      conn->Execute("UPDATE profiles SET displayname = ? WHERE user_id = ?",
+                    {*displayname, *LocalpartOf(s, user_id)});
+    }
+    if (deactivated == std::optional<bool>(true)) Deactivate(s, user_id);
+  }
+  return {status, GetUser(s, user_id)};
+}
+
+json GetUserAdmin(Services& s, const std::string& user_id) {
+  auto conn = s.db.Acquire();
+  auto admin = conn->QueryInt("SELECT admin FROM users WHERE name = ?", {user_id});
+  if (!admin) throw NotFound("User not found");
+  return {{"admin", *admin != 0}};
+}
+
+void SetUserAdmin(Services& s, const Requester& r, const std::string& user_id, bool admin) {
+  if (!LocalpartOf(s, user_id))
+    throw ApiError(400, "M_UNKNOWN", "Only local users can be admins of this homeserver");
+  if (user_id == r.user_id && !admin)
+    throw ApiError(400, "M_UNKNOWN", "You may not demote yourself.");
+  auto conn = s.db.AcquireWriter();
+  if (conn->Execute("UPDATE users SET admin = ? WHERE name = ?", {admin ? 1 : 0, user_id}) == 0) {
+    throw NotFound("User not found");
+  }
+}
+
+void AdminResetPassword(Services& s, const std::string& user_id, const std::string& password,
+                        bool logout_devices) {
+  if (!UserExists(s, user_id)) throw NotFound("User not found");
+  SetPassword(s, user_id, password, logout_devices);
+}
+
+json Whois(Services& s, const std::string& user_id) {
+  if (!UserExists(s, user_id)) throw NotFound("User not found");
+  auto conn = s.db.Acquire();
+  json devices = json::object();
+  for (const auto& row :
+       conn->Query("SELECT device_id, ip, user_agent, last_seen FROM user_ips WHERE user_id = ?",
+                   {user_id})) {
+    devices[row.Text(0)]["sessions"][0]["connections"].push_back(
+        {{"ip", row.Text(1)}, {"user_agent", row.Text(2)}, {"last_seen", row.Int(3)}});
+  }
+  for (const auto& row :
+       conn->Query("SELECT device_id FROM devices WHERE user_id = ?", {user_id})) {
+    if (!devices.contains(row.Text(0))) {
+      devices[row.Text(0)] = {{"sessions", json::array({{{"connections", json::array()}}})}};
+    }
+  }
+  return {{"user_id", user_id}, {"devices", devices}};
+}
+
+json ListRooms(Services& s, const RoomListQuery& q) {
+  static const std::map<std::string, std::string> kOrder = {
+      {"alphabetical", "s.name"},  // deprecated alias of name
+      {"size", "c.joined_members"},
+      {"name", "s.name"},
+      {"canonical_alias", "s.canonical_alias"},
+      {"joined_members", "c.joined_members"},
+      {"joined_local_members", "c.local_users_in_room"},
+      {"version", "r.room_version"},
+      {"creator", "r.creator"},
+      {"encryption", "s.encryption"},
+      {"federatable", "s.is_federatable"},
+      {"public", "r.is_public"},
+      {"join_rules", "s.join_rules"},
+      {"guest_access", "s.guest_access"},
+      {"history_visibility", "s.history_visibility"},
+      {"state_events", "c.current_state_events"}};
+  auto order = kOrder.find(q.order_by);
+  if (order == kOrder.end()) throw InvalidParam("Unknown value for order_by: " + q.order_by);
+  if (q.from < 0 || q.limit < 0) throw InvalidParam("from and limit must not be negative");
+  const bool has_version = s.event_context.features.rooms_room_version;
+  if (!has_version && q.order_by == "version") throw InvalidParam("Unknown value for order_by");
+  // Sizes sort largest first by default, as in Synapse.
+  bool descending = q.order_by == "size" || q.order_by == "joined_members" ||
+                    q.order_by == "joined_local_members" || q.order_by == "state_events";
+  if (q.backwards) descending = !descending;
+  std::string from =
+      " FROM room_stats_state s INNER JOIN room_stats_current c USING (room_id) "
+      "INNER JOIN rooms r USING (room_id)";
+  storage::Params params;
+  if (q.search_term) {
+    from += " WHERE LOWER(s.name) LIKE ?";
+    std::string term = *q.search_term;
+    std::transform(term.begin(), term.end(), term.begin(), ::tolower);
+    params.push_back("%" + term + "%");
+  }
+  auto conn = s.db.Acquire();
+  const int64_t total = conn->QueryInt("SELECT COUNT(*)" + from, params).value_or(0);
+  params.push_back(q.limit);
+  params.push_back(q.from);
+  auto rows = conn->Query(
+      "SELECT room_id, s.name, s.canonical_alias, c.joined_members, c.local_users_in_room, " +
+          std::string(has_version ? "r.room_version" : "NULL") +
+          ", r.creator, s.encryption, s.is_federatable, r.is_public, s.join_rules, "
+          "s.guest_access, s.history_visibility, c.current_state_events" +
+          from + " ORDER BY " + order->second + (descending ? " DESC" : " ASC") +
+          ", room_id ASC LIMIT ? OFFSET ?",
+      params);
+  json rooms = json::array();
+  auto opt = [](const storage::Row& row, size_t i) {
+    return row.IsNull(i) ? json() : json(row.Text(i));
+  };
+  for (const auto& row : rows) {
+    rooms.push_back({{"room_id", row.Text(0)},
+                     {"name", opt(row, 1)},
+                     {"canonical_alias", opt(row, 2)},
+                     {"joined_members", row.Int(3)},
+                     {"joined_local_members", row.Int(4)},
+                     {"version", opt(row, 5)},
+                     {"creator", opt(row, 6)},
+                     {"encryption", opt(row, 7)},
+                     {"federatable", row.Bool(8)},
+                     {"public", row.Bool(9)},
+                     {"join_rules", opt(row, 10)},
+                     {"guest_access", opt(row, 11)},
+                     {"history_visibility", opt(row, 12)},
+                     {"state_events", row.Int(13)}});
+  }
+  json out = {{"rooms", rooms}, {"offset", q.from}, {"total_rooms", total}};
+  if (q.from + static_cast<int64_t>(rooms.size()) < total) {
+    out["next_batch"] = q.from + static_cast<int64_t>(rooms.size());
+  }
+  if (q.from > 0) out["prev_batch"] = std::max<int64_t>(0, q.from - q.limit);
+  return out;
+}
+
+json RoomDetails(Services& s, const std::string& room_id) {
+  RoomListQuery q;
+  q.limit = 1000000;
+  json all = ListRooms(s, q);
+  for (const auto& room : all["rooms"]) {
+    if (room["room_id"] == room_id) return room;
+  }
+  auto conn = s.db.Acquire();
+  if (conn->Query("SELECT 1 FROM rooms WHERE room_id = ?", {room_id}).empty()) {
+    throw NotFound("Room not found");
+  }
+  throw NotFound("Room has no statistics yet");
+}
+
+json RoomMembers(Services& s, const std::string& room_id) {
+  auto conn = s.db.Acquire();
+  if (conn->Query("SELECT 1 FROM rooms WHERE room_id = ?", {room_id}).empty()) {
+    throw NotFound("Room not found");
+  }
+  json members = json::array();
+  for (const auto& row :
+       conn->Query("SELECT c.state_key FROM current_state_events c JOIN room_memberships m ON "
+                   "m.event_id = c.event_id WHERE c.room_id = ? AND c.type = 'm.room.member' AND "
+                   "m.membership = 'join' ORDER BY c.state_key",
+                   {room_id})) {
+    members.push_back(row.Text(0));
+  }
+  return {{"members", members}, {"total", members.size()}};
+}
+
+json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, bool purge) {
+  json members = RoomMembers(s, room_id)["members"];
+  json kicked = json::array();
+  json failed = json::array();
+  for (const auto& m : members) {
+    const std::string user = m.get<std::string>();
+    if (!LocalpartOf(s, user)) continue;
+    try {
+      // The user leaves by their own membership event, so no power level is needed.
+      SendEvent(s, {room_id, "m.room.member", user, user, json{{"membership", "leave"}},
+                    std::nullopt, ""});
+      kicked.push_back(user);
+    } catch (const ApiError&) {
+      failed.push_back(user);
+    }
+  }
+  SetVisibility(s, nullptr, room_id, "private");
+  json aliases = json::array();
+  {
+    auto conn = s.db.AcquireWriter();
+    storage::Transaction txn(*conn);
+    for (const auto& row :
+         conn->Query("SELECT room_alias FROM room_aliases WHERE room_id = ?", {room_id})) {
+      aliases.push_back(row.Text(0));
+      conn->Execute("DELETE FROM room_alias_servers WHERE room_alias = ?", {row.Text(0)});
+    }
+    conn->Execute("DELETE FROM room_aliases WHERE room_id = ?", {room_id});
+    if (purge) {
+      for (const char* table :
+           {"event_json", "event_edges", "event_auth", "event_forward_extremities", "state_events",
+            "current_state_events", "room_memberships", "room_depth", "current_state_delta_stream",
+            "state_groups", "state_groups_state", "room_stats_current", "room_stats_state",
+            "room_stats_historical", "public_room_list_stream", "room_account_data", "events",
+            "rooms"}) {
+        conn->Execute(std::string("DELETE FROM ") + table + " WHERE room_id = ?", {room_id});
+      }
+    }
+    txn.Commit();
+  }
+  (void)r;
+  return {{"kicked_users", kicked},
+          {"failed_to_kick_users", failed},
+          {"local_aliases", aliases},
+          {"new_room_id", nullptr}};
+}
+
+json BackgroundUpdateStatus(Services& s) {
+  auto conn = s.db.Acquire();
+  json updates = json::object();
+  for (const auto& u :
+       background::ListPendingUpdates(*conn, background::HandlerRegistry::Builtin())) {
+    updates[u.name] = {
+        {"name", u.name},
+        {"progress_json", u.progress_json},
+        {"depends_on", u.depends_on ? json(*u.depends_on) : json()},
+        {"ordering", u.ordering},
+        {"state", u.state == background::PendingUpdate::State::kRunnable  ? "runnable"
+                  : u.state == background::PendingUpdate::State::kWaiting ? "waiting"
+                                                                          : "unknown"},
+        {"why", u.why}};
+  }
+  return {{"enabled", s.background_updates_enabled.load()},
+          {"current_updates", {{"master", updates}}}};
+}
+
+void StartBackgroundJob(Services& s, const std::string& job_name) {
+  auto conn = s.db.AcquireWriter();
+  storage::Transaction txn(*conn);
+  auto queue = [&](const std::string& name, const std::optional<std::string>& depends_on) {
+    if (!conn->Query("SELECT 1 FROM background_updates WHERE update_name = ?", {name}).empty()) {
+      throw ApiError(400, "M_UNKNOWN",
+                     "Job " + name + " is already in queue of background updates.");
+    }
+    conn->Execute(
+        "INSERT INTO background_updates (update_name, progress_json, depends_on) "
+        "VALUES (?, '{}', ?)",
+        {name, depends_on});
+  };
+  if (job_name == "populate_stats_process_rooms") {
+    queue("populate_stats_process_rooms", std::nullopt);
+    queue("populate_stats_process_users", std::string("populate_stats_process_rooms"));
+  } else {
+    throw ApiError(400, "M_UNKNOWN", "Invalid job_name");
+  }
+  txn.Commit();
+}
+
+json SchemaInfo(Services& s) {
+  auto conn = s.db.Acquire();
+  auto state = schema::ReadSchemaState(*conn);
+  json applied = json::array();
+  for (const auto& row :
+       conn->Query("SELECT version, file FROM applied_schema_deltas ORDER BY version, file")) {
+    applied.push_back(row.Text(1));
+  }
+  json pending = json::array();
+  for (const auto& row :
+       conn->Query("SELECT update_name FROM background_updates ORDER BY update_name")) {
+    pending.push_back(row.Text(0));
+  }
+  return {{"schema_version", state ? json(state->version) : json()},
+          {"upgraded", state ? json(state->upgraded) : json()},
+          {"applied_deltas", applied},
+          {"behaves_as", s.release.name},
+          {"release_schema_version", s.release.schema_version},
+          {"pending_background_updates", pending}};
+}
+
+}  // namespace strata::handlers

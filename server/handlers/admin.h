@@ -1,0 +1,55 @@
+// The admin API's domain logic (/_synapse/admin): users, rooms, and, beyond Synapse 1.18 for
+// the console, background updates and read-only schema information. Every function REQUIRES
+// that the caller checked the requester is an admin (RequireAdmin).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "handlers/accounts.h"
+#include "handlers/services.h"
+
+namespace strata::handlers {
+
+// 403 M_FORBIDDEN "You are not a server admin" unless r.admin.
+void RequireAdmin(const Requester& r);
+
+struct UserListQuery {
+  int64_t from = 0;
+  int64_t limit = 100;
+  std::optional<std::string> user_id;  // substring filter
+  bool guests = true;
+  bool deactivated = false;
+};
+nlohmann::json ListUsers(Services& s, const UserListQuery& q);
+nlohmann::json GetUser(Services& s, const std::string& user_id);
+// PUT /v2/users/{id}: creates or modifies (password, displayname, admin, deactivated).
+// Returns {status 201|200, user}.
+std::pair<int, nlohmann::json> PutUser(Services& s, const Requester& r, const std::string& user_id,
+                                       const nlohmann::json& body);
+nlohmann::json GetUserAdmin(Services& s, const std::string& user_id);
+void SetUserAdmin(Services& s, const Requester& r, const std::string& user_id, bool admin);
+void AdminResetPassword(Services& s, const std::string& user_id, const std::string& password,
+                        bool logout_devices);
+nlohmann::json Whois(Services& s, const std::string& user_id);
+
+struct RoomListQuery {
+  int64_t from = 0;
+  int64_t limit = 100;
+  std::string order_by = "name";
+  bool backwards = false;
+  std::optional<std::string> search_term;
+};
+nlohmann::json ListRooms(Services& s, const RoomListQuery& q);
+nlohmann::json RoomDetails(Services& s, const std::string& room_id);
+nlohmann::json RoomMembers(Services& s, const std::string& room_id);
+// Makes every local member leave, unpublishes the room and removes its aliases; with `purge`
+// also deletes its events from the database. Returns Synapse's summary.
+nlohmann::json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, bool purge);
+
+nlohmann::json BackgroundUpdateStatus(Services& s);
+void StartBackgroundJob(Services& s, const std::string& job_name);
+nlohmann::json SchemaInfo(Services& s);
+
+}  // namespace strata::handlers

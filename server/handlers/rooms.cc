@@ -1,0 +1,398 @@
+#include "handlers/rooms.h"
+
+#include <algorithm>
+
+#include "crypto/room_versions.h"
+#include "crypto/tokens.h"
+#include "handlers/api_error.h"
+#include "handlers/directory.h"
+#include "handlers/send_event.h"
+#include "handlers/transient.h"
+
+namespace strata::handlers {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxEventBytes = 65536;  // the spec's limit on a whole event
+
+json DefaultPowerLevels(const std::string& creator) {
+  return {{"users", {{creator, 100}}},
+          {"users_default", 0},
+          {"events",
+           {{"m.room.name", 50},
+            {"m.room.power_levels", 100},
+            {"m.room.history_visibility", 100},
+            {"m.room.canonical_alias", 50},
+            {"m.room.avatar", 50},
+            {"m.room.tombstone", 100},
+            {"m.room.server_acl", 100},
+            {"m.room.encryption", 100}}},
+          {"events_default", 0},
+          {"state_default", 50},
+          {"ban", 50},
+          {"kick", 50},
+          {"redact", 50},
+          {"invite", 0}};
+}
+
+std::optional<std::string> OptStringField(const json& body, const char* key) {
+  if (!body.contains(key) || body[key].is_null()) return std::nullopt;
+  if (!body[key].is_string()) throw BadJson(std::string(key) + " must be a string");
+  return body[key].get<std::string>();
+}
+
+void CheckEventSize(const json& content) {
+  if (content.dump().size() > kMaxEventBytes) {
+    throw ApiError(413, "M_TOO_LARGE", "Event is too large");
+  }
+}
+
+// The requester's membership, refusing with 403 unless it is one of `allowed`.
+std::string RequireMembership(Services& s, const Requester& r, const std::string& room_id,
+                              std::initializer_list<const char*> allowed) {
+  auto conn = s.db.Acquire();
+  auto membership = events::MembershipOf(*conn, room_id, r.user_id);
+  for (const char* m : allowed) {
+    if (membership == std::optional<std::string>(m)) return *membership;
+  }
+  throw Forbidden("User " + r.user_id + " not in room " + room_id);
+}
+
+json MemberContent(Services& s, const std::string& user_id, const std::string& membership) {
+  json content = {{"membership", membership}};
+  if (membership == "join") {
+    auto local = LocalpartOf(s, user_id);
+    if (local) {
+      auto conn = s.db.Acquire();
+      auto rows =
+          conn->Query("SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", {*local});
+      if (!rows.empty()) {
+        if (!rows[0].IsNull(0)) content["displayname"] = rows[0].Text(0);
+        if (!rows[0].IsNull(1)) content["avatar_url"] = rows[0].Text(1);
+      }
+    }
+  }
+  return content;
+}
+
+}  // namespace
+
+std::string StreamToken(int64_t position) {
+  return "s" + std::to_string(position);
+}
+
+std::optional<int64_t> ParseStreamToken(const std::string& token) {
+  // Also accepts Synapse's "s<N>_..." sync tokens and "t<topo>-<N>" pagination tokens,
+  // reading the stream ordering from them.
+  std::string digits;
+  if (token.size() > 1 && token[0] == 's') {
+    digits = token.substr(
+        1, token.find('_') == std::string::npos ? std::string::npos : token.find('_') - 1);
+  } else if (token.size() > 1 && token[0] == 't' && token.find('-') != std::string::npos) {
+    digits = token.substr(token.find('-') + 1);
+  } else {
+    return std::nullopt;
+  }
+  if (digits.empty() || digits.size() > 18 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::stoll(digits);
+}
+
+json CreateRoom(Services& s, const Requester& r, const json& body) {
+  std::string visibility = OptStringField(body, "visibility").value_or("private");
+  if (visibility != "public" && visibility != "private") {
+    throw InvalidParam("visibility must be \"public\" or \"private\"");
+  }
+  std::string preset = OptStringField(body, "preset")
+                           .value_or(visibility == "public" ? "public_chat" : "private_chat");
+  if (preset != "public_chat" && preset != "private_chat" && preset != "trusted_private_chat") {
+    throw InvalidParam("Unknown preset " + preset);
+  }
+  const std::string version =
+      OptStringField(body, "room_version").value_or(s.config.default_room_version);
+  if (crypto::FindRoomVersion(version) == nullptr) {
+    throw ApiError(400, "M_UNSUPPORTED_ROOM_VERSION",
+                   "Your homeserver does not support this room version");
+  }
+  auto alias_name = OptStringField(body, "room_alias_name");
+  auto name = OptStringField(body, "name");
+  auto topic = OptStringField(body, "topic");
+  std::vector<std::string> invites;
+  if (body.contains("invite")) {
+    if (!body["invite"].is_array()) throw BadJson("invite must be a list of user ids");
+    for (const auto& u : body["invite"]) {
+      if (!u.is_string() || u.get<std::string>().empty() || u.get<std::string>()[0] != '@') {
+        throw BadJson("invite must be a list of user ids");
+      }
+      invites.push_back(u.get<std::string>());
+    }
+  }
+  json initial_state = json::array();
+  if (body.contains("initial_state")) {
+    if (!body["initial_state"].is_array()) throw BadJson("initial_state must be a list");
+    for (const auto& e : body["initial_state"]) {
+      if (!e.is_object() || !e.contains("type") || !e["type"].is_string() ||
+          !e.contains("content") || !e["content"].is_object() ||
+          (e.contains("state_key") && !e["state_key"].is_string())) {
+        throw BadJson("initial_state entries need a string type and an object content");
+      }
+      initial_state.push_back(e);
+    }
+  }
+  json creation_content = json::object();
+  if (body.contains("creation_content")) {
+    if (!body["creation_content"].is_object()) throw BadJson("creation_content must be an object");
+    creation_content = body["creation_content"];
+  }
+  json pl_override;
+  if (body.contains("power_level_content_override")) {
+    if (!body["power_level_content_override"].is_object()) {
+      throw BadJson("power_level_content_override must be an object");
+    }
+    pl_override = body["power_level_content_override"];
+  }
+  std::optional<std::string> alias;
+  if (alias_name) {
+    if (alias_name->empty() || alias_name->find(':') != std::string::npos ||
+        alias_name->find_first_of(" \t\n#") != std::string::npos) {
+      throw InvalidParam("Invalid characters in room alias");
+    }
+    alias = "#" + *alias_name + ":" + s.server_name();
+    if (LookupAlias(s, *alias)) throw ApiError(400, "M_ROOM_IN_USE", "Room alias already taken");
+  }
+
+  const std::string room_id = crypto::NewRoomId(s.server_name());
+  auto send = [&](const std::string& type, const std::string& key, json content) {
+    CheckEventSize(content);
+    events::EventDraft d{room_id, type, r.user_id, key, std::move(content), std::nullopt, version};
+    return SendEvent(s, d);
+  };
+  creation_content["creator"] = r.user_id;
+  creation_content["room_version"] = version;
+  send("m.room.create", "", creation_content);
+  send("m.room.member", r.user_id, MemberContent(s, r.user_id, "join"));
+  json power = DefaultPowerLevels(r.user_id);
+  if (preset == "trusted_private_chat") {
+    for (const auto& u : invites) power["users"][u] = 100;
+  }
+  if (pl_override.is_object()) power.update(pl_override);
+  send("m.room.power_levels", "", power);
+  if (alias) {
+    CreateAlias(s, r.user_id, *alias, room_id);
+    send("m.room.canonical_alias", "", json{{"alias", *alias}});
+  }
+  auto has_initial = [&](const std::string& type) {
+    return std::any_of(initial_state.begin(), initial_state.end(), [&](const json& e) {
+      return e["type"] == type && e.value("state_key", "") == "";
+    });
+  };
+  if (!has_initial("m.room.join_rules")) {
+    send("m.room.join_rules", "",
+         json{{"join_rule", preset == "public_chat" ? "public" : "invite"}});
+  }
+  if (!has_initial("m.room.history_visibility")) {
+    send("m.room.history_visibility", "", json{{"history_visibility", "shared"}});
+  }
+  if (preset != "public_chat" && !has_initial("m.room.guest_access")) {
+    send("m.room.guest_access", "", json{{"guest_access", "can_join"}});
+  }
+  for (const auto& e : initial_state) {
+    send(e["type"].get<std::string>(), e.value("state_key", ""), e["content"]);
+  }
+  if (name) send("m.room.name", "", json{{"name", *name}});
+  if (topic) send("m.room.topic", "", json{{"topic", *topic}});
+  for (const auto& u : invites) {
+    send("m.room.member", u, json{{"membership", "invite"}});
+  }
+  if (visibility == "public") SetVisibility(s, nullptr, room_id, "public");
+  json out = {{"room_id", room_id}};
+  if (alias) out["room_alias"] = *alias;
+  return out;
+}
+
+json JoinRoom(Services& s, const Requester& r, const std::string& id_or_alias) {
+  std::string room_id = id_or_alias;
+  if (!id_or_alias.empty() && id_or_alias[0] == '#') {
+    auto found = LookupAlias(s, id_or_alias);
+    if (!found) throw NotFound("Room alias " + id_or_alias + " not found");
+    room_id = *found;
+  } else if (id_or_alias.empty() || id_or_alias[0] != '!') {
+    throw InvalidParam(id_or_alias + " was not legal room ID or room alias");
+  }
+  {
+    auto conn = s.db.Acquire();
+    if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("No known servers");
+  }
+  SendEvent(s, {room_id, "m.room.member", r.user_id, r.user_id, MemberContent(s, r.user_id, "join"),
+                std::nullopt, ""});
+  return {{"room_id", room_id}};
+}
+
+void ChangeMembership(Services& s, const Requester& r, const std::string& room_id,
+                      const std::string& action, const std::string& target,
+                      const std::optional<std::string>& reason) {
+  {
+    auto conn = s.db.Acquire();
+    if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("Unknown room " + room_id);
+  }
+  if (target.empty() || target[0] != '@' || target.find(':') == std::string::npos) {
+    throw InvalidParam("Invalid user id: " + target);
+  }
+  std::string membership;
+  if (action == "leave" || action == "kick" || action == "unban") {
+    membership = "leave";
+  } else if (action == "invite" || action == "ban") {
+    membership = action;
+  } else {
+    throw InvalidParam("Unknown membership action " + action);
+  }
+  if (action == "unban") {
+    auto conn = s.db.Acquire();
+    if (events::MembershipOf(*conn, room_id, target) != std::optional<std::string>("ban")) {
+      throw Forbidden(target + " is not banned");
+    }
+  }
+  json content = {{"membership", membership}};
+  if (reason) content["reason"] = *reason;
+  SendEvent(s, {room_id, "m.room.member", r.user_id, target, content, std::nullopt, ""});
+}
+
+void ForgetRoom(Services& s, const Requester& r, const std::string& room_id) {
+  auto conn = s.db.AcquireWriter();
+  auto membership = events::MembershipOf(*conn, room_id, r.user_id);
+  if (!membership) throw NotFound("Not a known room");
+  if (*membership == "join" || *membership == "invite") {
+    throw ApiError(400, "M_UNKNOWN", "User " + r.user_id + " is in room " + room_id);
+  }
+  conn->Execute("UPDATE room_memberships SET forgotten = 1 WHERE user_id = ? AND room_id = ?",
+                {r.user_id, room_id});
+}
+
+json SendMessage(Services& s, const Requester& r, const std::string& room_id,
+                 const std::string& type, const std::string& txn_id, const json& content) {
+  CheckEventSize(content);
+  const std::string key = std::to_string(r.token_id) + "\n" + room_id + "\n" + txn_id;
+  auto writer = s.db.AcquireWriter();
+  if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
+  if (!events::RoomVersionOf(*writer, room_id)) throw Forbidden("Unknown room " + room_id);
+  auto stored =
+      SendEventOn(s, *writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""});
+  s.transient->RememberTxn(key, stored.event_id);
+  return {{"event_id", stored.event_id}};
+}
+
+json SendState(Services& s, const Requester& r, const std::string& room_id, const std::string& type,
+               const std::string& state_key, const json& content) {
+  CheckEventSize(content);
+  {
+    auto conn = s.db.Acquire();
+    if (!events::RoomVersionOf(*conn, room_id)) throw Forbidden("Unknown room " + room_id);
+  }
+  if (type == "m.room.member") {
+    throw Forbidden("Use the membership endpoints to change memberships");
+  }
+  auto stored = SendEvent(s, {room_id, type, r.user_id, state_key, content, std::nullopt, ""});
+  return {{"event_id", stored.event_id}};
+}
+
+json GetState(Services& s, const Requester& r, const std::string& room_id) {
+  RequireMembership(s, r, room_id, {"join"});
+  auto conn = s.db.Acquire();
+  std::vector<std::string> ids;
+  for (const auto& [key, id] : events::CurrentState(*conn, room_id)) ids.push_back(id);
+  json out = json::array();
+  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) out.push_back(std::move(e));
+  return out;
+}
+
+json GetStateEvent(Services& s, const Requester& r, const std::string& room_id,
+                   const std::string& type, const std::string& state_key) {
+  RequireMembership(s, r, room_id, {"join"});
+  auto conn = s.db.Acquire();
+  auto state = events::CurrentState(*conn, room_id);
+  auto it = state.find({type, state_key});
+  if (it == state.end()) throw NotFound("Event not found.");
+  return events::EventContent(*conn, it->second);
+}
+
+json GetMembers(Services& s, const Requester& r, const std::string& room_id) {
+  RequireMembership(s, r, room_id, {"join"});
+  auto conn = s.db.Acquire();
+  std::vector<std::string> ids;
+  for (const auto& row :
+       conn->Query("SELECT event_id FROM current_state_events WHERE room_id = ? AND "
+                   "type = 'm.room.member' ORDER BY state_key",
+                   {room_id})) {
+    ids.push_back(row.Text(0));
+  }
+  json chunk = json::array();
+  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
+  return {{"chunk", chunk}};
+}
+
+json JoinedRooms(Services& s, const Requester& r) {
+  auto conn = s.db.Acquire();
+  json rooms = json::array();
+  for (const auto& row :
+       conn->Query("SELECT c.room_id FROM current_state_events c JOIN room_memberships m "
+                   "ON m.event_id = c.event_id WHERE c.type = 'm.room.member' AND c.state_key = ? "
+                   "AND m.membership = 'join' ORDER BY c.room_id",
+                   {r.user_id})) {
+    rooms.push_back(row.Text(0));
+  }
+  return {{"joined_rooms", rooms}};
+}
+
+json GetMessages(Services& s, const Requester& r, const std::string& room_id,
+                 const MessagesQuery& q) {
+  const std::string membership = RequireMembership(s, r, room_id, {"join", "leave", "ban"});
+  auto conn = s.db.Acquire();
+  int64_t ceiling = events::MaxStreamOrdering(*conn);
+  if (membership != "join") {
+    // A user who left sees history up to their leaving.
+    ceiling = conn->QueryInt(
+                      "SELECT e.stream_ordering FROM current_state_events c JOIN events e "
+                      "ON e.event_id = c.event_id WHERE c.room_id = ? AND c.type = "
+                      "'m.room.member' AND c.state_key = ?",
+                      {room_id, r.user_id})
+                  .value_or(0);
+  }
+  auto parse = [](const std::optional<std::string>& token) -> std::optional<int64_t> {
+    if (!token) return std::nullopt;
+    auto pos = ParseStreamToken(*token);
+    if (!pos) throw InvalidParam("Invalid token " + *token);
+    return pos;
+  };
+  const int64_t from = parse(q.from).value_or(q.backwards ? ceiling : 0);
+  const auto to = parse(q.to);
+  const int64_t limit = std::clamp<int64_t>(q.limit, 0, 1000);
+  std::vector<storage::Row> rows;
+  if (q.backwards) {
+    rows = conn->Query(
+        "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering <= ? "
+        "AND stream_ordering > ? AND outlier = ? ORDER BY stream_ordering DESC LIMIT ?",
+        {room_id, std::min(from, ceiling), to.value_or(0), false, limit});
+  } else {
+    rows = conn->Query(
+        "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
+        "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering ASC LIMIT ?",
+        {room_id, from, std::min(to.value_or(ceiling), ceiling), false, limit});
+  }
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row.Text(0));
+  json chunk = json::array();
+  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
+  json out = {{"chunk", chunk}, {"start", StreamToken(from)}};
+  if (!rows.empty()) {
+    const int64_t last = rows.back().Int(1);
+    out["end"] = StreamToken(q.backwards ? last - 1 : last);
+  } else {
+    out["end"] = StreamToken(from);
+  }
+  return out;
+}
+
+}  // namespace strata::handlers

@@ -1,0 +1,30 @@
+#include "handlers/services.h"
+
+#include "handlers/transient.h"
+
+namespace strata::handlers {
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig& cfg,
+                   const schema::Release& rel, crypto::SigningKey key,
+                   std::function<int64_t()> now_ms)
+    : db(pool),
+      config(cfg),
+      release(rel),
+      event_context{cfg.server_name, std::move(key), {}, now_ms ? now_ms : WallClockMs},
+      login_limiter(std::make_unique<RateLimiter>(cfg.rc_login.address)),
+      registration_limiter(std::make_unique<RateLimiter>(cfg.rc_registration)),
+      transient(std::make_unique<TransientStore>()) {
+  auto conn = db.Acquire();
+  event_context.features = events::SchemaFeatures::Read(*conn);
+  notifier.Notify(events::MaxStreamOrdering(*conn));
+}
+
+Services::~Services() = default;
+
+}  // namespace strata::handlers

@@ -1,0 +1,50 @@
+// Services: what every handler needs, built once by the server at start-up and shared by all
+// request threads. Everything in it is thread-safe or read-only after construction.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/homeserver_config.h"
+#include "crypto/signing_key.h"
+#include "events/event_store.h"
+#include "events/notifier.h"
+#include "schema/catalogue.h"
+#include "storage/connection_pool.h"
+
+namespace strata::handlers {
+
+class RateLimiter;
+class TransientStore;
+
+struct Services {
+  // REQUIRES: the database has been prepared for `release` (PrepareDatabase) before this
+  // is built; the schema's optional columns are read once here.
+  Services(storage::ConnectionPool& pool, const config::HomeserverConfig& config,
+           const schema::Release& release, crypto::SigningKey key,
+           std::function<int64_t()> now_ms = nullptr);
+  ~Services();
+
+  storage::ConnectionPool& db;
+  const config::HomeserverConfig& config;
+  const schema::Release& release;
+  events::EventContext event_context;  // server name, key, schema features, clock
+  events::Notifier notifier;
+  std::unique_ptr<RateLimiter> login_limiter;
+  std::unique_ptr<RateLimiter> registration_limiter;
+  std::unique_ptr<TransientStore> transient;  // UIA sessions, nonces, typing: in memory only
+  // The admin API's background_updates/enabled switch; the background runner should honour it.
+  std::atomic<bool> background_updates_enabled{true};
+
+  int64_t NowMs() const { return event_context.now_ms(); }
+  const std::string& server_name() const { return event_context.server_name; }
+};
+
+// Milliseconds since the epoch.
+int64_t WallClockMs();
+
+}  // namespace strata::handlers

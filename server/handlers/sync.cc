@@ -1,0 +1,253 @@
+#include "handlers/sync.h"
+
+#include <algorithm>
+#include <set>
+
+#include "events/event_store.h"
+#include "handlers/api_error.h"
+#include "handlers/rooms.h"
+
+namespace strata::handlers {
+namespace {
+
+using nlohmann::json;
+using storage::Connection;
+
+constexpr int64_t kDefaultTimelineLimit = 10;
+constexpr int64_t kMaxTimeout = 10 * 60 * 1000;
+
+json ParseFilter(Services& s, const Requester& r, const std::optional<std::string>& filter) {
+  if (!filter) return json::object();
+  if (!filter->empty() && (*filter)[0] == '{') {
+    json j = json::parse(*filter, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw ApiError(400, "M_NOT_JSON", "Invalid filter JSON");
+    return j;
+  }
+  return GetFilter(s, r, *filter);
+}
+
+int64_t TimelineLimit(const json& filter) {
+  const json* f = &filter;
+  for (const char* key : {"room", "timeline"}) {
+    if (!f->is_object() || !f->contains(key)) return kDefaultTimelineLimit;
+    f = &(*f)[key];
+  }
+  if (f->is_object() && f->contains("limit") && (*f)["limit"].is_number_integer()) {
+    return std::clamp<int64_t>((*f)["limit"].get<int64_t>(), 1, 1000);
+  }
+  return kDefaultTimelineLimit;
+}
+
+struct Membership {
+  std::string room_id;
+  std::string membership;
+  std::string event_id;
+  int64_t stream = 0;
+};
+
+std::vector<Membership> Memberships(Connection& conn, const std::string& user_id) {
+  std::vector<Membership> out;
+  for (const auto& row :
+       conn.Query("SELECT c.room_id, m.membership, c.event_id, e.stream_ordering FROM "
+                  "current_state_events c JOIN room_memberships m ON m.event_id = c.event_id "
+                  "JOIN events e ON e.event_id = c.event_id WHERE c.type = 'm.room.member' "
+                  "AND c.state_key = ? AND m.forgotten = 0 ORDER BY c.room_id",
+                  {user_id})) {
+    out.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  }
+  return out;
+}
+
+// Events of the room in (after, upto], the newest `limit` of them in order, and whether
+// there were more.
+std::pair<std::vector<storage::Row>, bool> Timeline(Connection& conn, const std::string& room_id,
+                                                    int64_t after, int64_t upto, int64_t limit) {
+  auto rows = conn.Query(
+      "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
+      "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering DESC LIMIT ?",
+      {room_id, after, upto, false, limit + 1});
+  const bool limited = static_cast<int64_t>(rows.size()) > limit;
+  if (limited) rows.pop_back();
+  std::reverse(rows.begin(), rows.end());
+  return {rows, limited};
+}
+
+json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t since, bool initial,
+                 int64_t upto, int64_t limit, bool full_state) {
+  auto [rows, limited] = Timeline(conn, m.room_id, initial ? 0 : since, upto, limit);
+  std::vector<std::string> timeline_ids;
+  std::set<std::string> in_timeline;
+  for (const auto& row : rows) {
+    timeline_ids.push_back(row.Text(0));
+    in_timeline.insert(row.Text(0));
+  }
+  std::vector<std::string> state_ids;
+  const bool newly = initial || full_state || m.stream > since;
+  if (newly) {
+    for (const auto& [key, id] : events::CurrentState(conn, m.room_id)) {
+      if (!in_timeline.count(id)) state_ids.push_back(id);
+    }
+  } else if (limited) {
+    // State that changed in the gap the timeline does not cover.
+    const int64_t first = rows.empty() ? upto : rows.front().Int(1);
+    for (const auto& row : conn.Query(
+             "SELECT s.event_id FROM state_events s JOIN events e ON e.event_id = s.event_id "
+             "WHERE s.room_id = ? AND e.stream_ordering > ? AND e.stream_ordering < ? "
+             "ORDER BY e.stream_ordering",
+             {m.room_id, since, first})) {
+      state_ids.push_back(row.Text(0));
+    }
+  }
+  json timeline = json::array();
+  for (auto& e : events::ClientEvents(conn, timeline_ids, s.NowMs())) timeline.push_back(e);
+  json state = json::array();
+  for (auto& e : events::ClientEvents(conn, state_ids, s.NowMs())) state.push_back(e);
+  const int64_t prev = rows.empty() ? upto : rows.front().Int(1) - 1;
+  return {
+      {"timeline", {{"events", timeline}, {"limited", limited}, {"prev_batch", StreamToken(prev)}}},
+      {"state", {{"events", state}}},
+      {"account_data", {{"events", json::array()}}},
+      {"ephemeral", {{"events", json::array()}}},
+      {"unread_notifications", {{"highlight_count", 0}, {"notification_count", 0}}},
+      {"summary", json::object()}};
+}
+
+json InviteSection(Services& s, Connection& conn, const Membership& m) {
+  // Stripped state: what the invitee needs to show the invite.
+  json events = json::array();
+  auto state = events::CurrentState(conn, m.room_id);
+  for (const char* type : {"m.room.create", "m.room.join_rules", "m.room.name",
+                           "m.room.canonical_alias", "m.room.avatar", "m.room.encryption"}) {
+    auto it = state.find({type, ""});
+    if (it == state.end()) continue;
+    for (auto& e : events::ClientEvents(conn, {it->second}, s.NowMs())) {
+      events.push_back({{"type", e["type"]},
+                        {"state_key", e["state_key"]},
+                        {"content", e["content"]},
+                        {"sender", e["sender"]}});
+    }
+  }
+  for (auto& e : events::ClientEvents(conn, {m.event_id}, s.NowMs())) events.push_back(e);
+  return {{"invite_state", {{"events", events}}}};
+}
+
+}  // namespace
+
+json Sync(Services& s, const Requester& r, const SyncQuery& q) {
+  std::optional<int64_t> since;
+  if (q.since) {
+    since = ParseStreamToken(*q.since);
+    if (!since) throw InvalidParam("Invalid since token");
+  }
+  const json filter = ParseFilter(s, r, q.filter);
+  const int64_t limit = TimelineLimit(filter);
+  const auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(q.timeout_ms, 0, kMaxTimeout));
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+
+  while (true) {
+    json rooms = {{"join", json::object()}, {"invite", json::object()}, {"leave", json::object()}};
+    int64_t upto = 0;
+    json account_data = json::array();
+    {
+      auto conn = s.db.Acquire();
+      upto = events::MaxStreamOrdering(*conn);
+      for (const auto& m : Memberships(*conn, r.user_id)) {
+        if (m.membership == "join") {
+          const bool changed = !since || q.full_state ||
+                               conn->QueryInt(
+                                       "SELECT COUNT(*) FROM events WHERE room_id = ? AND "
+                                       "stream_ordering > ? AND stream_ordering <= ?",
+                                       {m.room_id, *since, upto})
+                                       .value_or(0) > 0;
+          if (changed) {
+            rooms["join"][m.room_id] =
+                RoomSection(s, *conn, m, since.value_or(0), !since, upto, limit, q.full_state);
+          }
+        } else if (m.membership == "invite") {
+          if (!since || m.stream > *since) rooms["invite"][m.room_id] = InviteSection(s, *conn, m);
+        } else if (since && m.stream > *since && m.stream <= upto) {
+          json section = RoomSection(s, *conn, m, *since, false, m.stream, limit, false);
+          section.erase("ephemeral");
+          section.erase("unread_notifications");
+          section.erase("summary");
+          rooms["leave"][m.room_id] = section;
+        }
+      }
+      if (!since) {
+        for (const auto& row :
+             conn->Query("SELECT account_data_type, content FROM account_data WHERE user_id = ?",
+                         {r.user_id})) {
+          json content = json::parse(row.Text(1), nullptr, false);
+          if (!content.is_discarded()) {
+            account_data.push_back({{"type", row.Text(0)}, {"content", content}});
+          }
+        }
+      }
+    }
+    const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty();
+    const auto now = std::chrono::steady_clock::now();
+    if (!since || !empty || now >= deadline) {
+      return {{"next_batch", StreamToken(std::max(upto, since.value_or(0)))},
+              {"rooms", rooms},
+              {"presence", {{"events", json::array()}}},
+              {"account_data", {{"events", account_data}}},
+              {"to_device", {{"events", json::array()}}},
+              {"device_lists", {{"changed", json::array()}, {"left", json::array()}}},
+              {"device_one_time_keys_count", json::object()}};
+    }
+    s.notifier.WaitPast(std::max(upto, *since),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+  }
+}
+
+json CreateFilter(Services& s, const Requester& r, const json& filter) {
+  if (!filter.is_object()) throw BadJson("Filter must be an object");
+  auto local = LocalpartOf(s, r.user_id).value_or(r.user_id);
+  auto conn = s.db.AcquireWriter();
+  storage::Transaction txn(*conn);
+  // user_filters.user_id holds the localpart, as Synapse stores it.
+  const int64_t id = conn->QueryInt(
+                             "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters "
+                             "WHERE user_id = ?",
+                             {local})
+                         .value_or(0);
+  std::string text = filter.dump();
+  if (conn->engine() == storage::Engine::kPostgres) {
+    // filter_json is BYTEA: escape form input, where a backslash must be doubled.
+    std::string escaped;
+    for (char c : text) escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    text = escaped;
+  }
+  conn->Execute("INSERT INTO user_filters (user_id, filter_id, filter_json) VALUES (?, ?, ?)",
+                {local, id, text});
+  txn.Commit();
+  return {{"filter_id", std::to_string(id)}};
+}
+
+json GetFilter(Services& s, const Requester& r, const std::string& filter_id) {
+  if (filter_id.empty() || filter_id.size() > 18 ||
+      !std::all_of(filter_id.begin(), filter_id.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    throw NotFound("Invalid filter ID");
+  }
+  auto local = LocalpartOf(s, r.user_id).value_or(r.user_id);
+  auto conn = s.db.Acquire();
+  auto text = conn->QueryValue(
+      "SELECT filter_json FROM user_filters WHERE user_id = ? AND "
+      "filter_id = ?",
+      {local, std::stoll(filter_id)});
+  if (!text) throw NotFound("No such filter");
+  if (text->rfind("\\x", 0) == 0) {  // PostgreSQL's hex output for BYTEA
+    std::string bytes;
+    for (size_t i = 2; i + 1 < text->size(); i += 2) {
+      bytes += static_cast<char>(std::stoi(text->substr(i, 2), nullptr, 16));
+    }
+    *text = bytes;
+  }
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded()) throw NotFound("No such filter");
+  return j;
+}
+
+}  // namespace strata::handlers

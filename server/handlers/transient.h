@@ -1,0 +1,62 @@
+// State that lives only in memory and may be lost on restart, as Synapse kept it before 1.14
+// persisted UI-auth sessions: user-interactive auth sessions, shared-secret registration
+// nonces, and rate limiter buckets. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "config/homeserver_config.h"
+
+namespace strata::handlers {
+
+// Synapse's token bucket: `burst_count` actions at once, refilled at `per_second`.
+class RateLimiter {
+ public:
+  explicit RateLimiter(config::RateLimit limit) : limit_(limit) {}
+  // 0 if the action may go ahead (and counts it); otherwise milliseconds until it may.
+  int64_t Acquire(const std::string& key, int64_t now_ms);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    int64_t updated_ms = 0;
+  };
+  config::RateLimit limit_;
+  std::mutex mu_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+class TransientStore {
+ public:
+  // A new UI-auth session id.
+  std::string NewSession(int64_t now_ms);
+  bool SessionExists(const std::string& session, int64_t now_ms);
+  void MarkStageDone(const std::string& session, const std::string& stage);
+  bool StageDone(const std::string& session, const std::string& stage);
+
+  // Shared-secret registration nonces: valid for 60 s, usable once.
+  std::string NewNonce(int64_t now_ms);
+  bool ConsumeNonce(const std::string& nonce, int64_t now_ms);
+
+  // Event ids sent per (access token id, room, txn id), so a retried send is not repeated.
+  std::optional<std::string> TxnEvent(const std::string& key);
+  void RememberTxn(const std::string& key, const std::string& event_id);
+
+ private:
+  void Expire(int64_t now_ms);
+  std::mutex mu_;
+  struct Session {
+    int64_t created_ms = 0;
+    std::set<std::string> done;
+  };
+  std::map<std::string, Session> sessions_;
+  std::map<std::string, int64_t> nonces_;
+  std::map<std::string, std::string> txns_;
+};
+
+}  // namespace strata::handlers
