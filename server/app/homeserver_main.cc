@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -16,9 +17,13 @@
 #include "config/generate_config.h"
 #include "config/homeserver_config.h"
 #include "config/startup_checks.h"
+#include "crypto/signing_key.h"
+#include "handlers/services.h"
+#include "http/routes/mount.h"
 #include "http/server_app.h"
 #include "schema/catalogue.h"
 #include "schema/prepare_database.h"
+#include "storage/connection_pool.h"
 #include "storage/engine_checks.h"
 #include "storage/open_database.h"
 #include "util/logging.h"
@@ -58,9 +63,19 @@ void PrintReleases(const schema::Catalogue& catalogue) {
 // Test hooks for crash-recovery tests: kill -9 ourselves at a chosen point of a migration.
 //   STRATA_CRASH_BEFORE_DELTA=<file>   while upgrading, just before applying that schema file
 //   STRATA_CRASH_IN_BATCH=<update>:<n> inside the n-th batch of that update, before its commit
-void CrashBeforeDeltaHook(const std::string& file) {
-  static const char* target = std::getenv("STRATA_CRASH_BEFORE_DELTA");
-  if (target && file == target) ::raise(SIGKILL);
+//   STRATA_SLOW_DELTA=<file>:<ms>      sleep that long before applying the file (so a test can
+//                                      watch the 503 maintenance answers)
+void DeltaHooks(const std::string& file) {
+  static const char* crash = std::getenv("STRATA_CRASH_BEFORE_DELTA");
+  if (crash && file == crash) ::raise(SIGKILL);
+  static const char* slow = std::getenv("STRATA_SLOW_DELTA");
+  if (slow) {
+    std::string spec = slow;
+    auto colon = spec.rfind(':');
+    if (colon != std::string::npos && spec.substr(0, colon) == file) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(spec.c_str() + colon + 1)));
+    }
+  }
 }
 
 void InstallBatchCrashHook(background::BackgroundUpdater& updater) {
@@ -89,9 +104,11 @@ background::UpdateSettings UpdateSettingsFrom(const config::HomeserverConfig& co
 // one-second pause, until none is left or the server stops.
 class PoliteUpdater {
  public:
+  // `enabled` is the admin API's pause switch (background_updates/enabled).
   PoliteUpdater(storage::DatabaseSettings settings, schema::BackgroundRunner mode,
-                background::UpdateSettings update_settings)
-      : thread_([this, settings, mode, update_settings] { Run(settings, mode, update_settings); }) {
+                background::UpdateSettings update_settings, const std::atomic<bool>& enabled)
+      : enabled_(enabled),
+        thread_([this, settings, mode, update_settings] { Run(settings, mode, update_settings); }) {
   }
   ~PoliteUpdater() {
     {
@@ -120,6 +137,7 @@ class PoliteUpdater {
         std::unique_lock lock(mu_);
         if (cv_.wait_for(lock, background::kBatchInterval, [this] { return stop_; })) return;
       }
+      if (!enabled_.load()) continue;
       try {
         auto batch = updater.RunOneBatch();
         if (!batch) {
@@ -137,11 +155,28 @@ class PoliteUpdater {
     }
   }
 
+  const std::atomic<bool>& enabled_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
 };
+
+// The server's signing key. A configured signing_key_path must exist (a lost key changes the
+// server's identity, so Strata does not quietly replace it); without one, the key lives beside
+// the config as <server_name>.signing.key and is created on first start.
+Result<crypto::SigningKey> LoadOrCreateSigningKey(const config::HomeserverConfig& config,
+                                                  const std::vector<std::string>& config_paths) {
+  if (!config.signing_key_path.empty()) return crypto::SigningKey::Load(config.signing_key_path);
+  std::filesystem::path dir =
+      config_paths.empty() ? "." : std::filesystem::path(config_paths.front()).parent_path();
+  std::string path = (dir / (config.server_name + ".signing.key")).string();
+  if (std::filesystem::exists(path)) return crypto::SigningKey::Load(path);
+  crypto::SigningKey key = crypto::SigningKey::Generate();
+  if (Status s = key.Save(path); !s.ok()) return s;
+  STRATA_LOG(Info, "strata") << "Generated signing key " << path;
+  return key;
+}
 
 int WaitForStopSignal() {
   sigset_t set;
@@ -241,6 +276,8 @@ int HomeserverMain(int argc, char** argv) {
     OfflineUpgradeOptions options;
     options.run_background_updates = cl->run_background_updates;
     options.settings = update_settings;
+    options.before_delta = DeltaHooks;
+    options.prepare_updater = InstallBatchCrashHook;
     return RunOfflineUpgrade(**conn, catalogue, *release, options, std::cout, std::cerr);
   }
 
@@ -257,13 +294,13 @@ int HomeserverMain(int argc, char** argv) {
   schema::PrepareOptions prepare;
   prepare.server_name = loaded.config.server_name;
   prepare.on_progress = [&](const std::string& file, size_t index, size_t total) {
-    CrashBeforeDeltaHook(file);
     STRATA_LOG(Info, "strata.schema") << "Applying schema file " << file;
     http.SetMaintenance(nlohmann::json{{"progress", "Upgrading the database schema"},
                                        {"release", release->name},
                                        {"delta", file},
                                        {"step", index + 1},
                                        {"steps", total}});
+    DeltaHooks(file);
   };
   auto prepared = schema::PrepareDatabase(**conn, catalogue, *release, prepare);
   if (!prepared.ok()) {
@@ -274,10 +311,28 @@ int HomeserverMain(int argc, char** argv) {
   STRATA_LOG(Info, "strata.schema")
       << "Database at schema version " << prepared->to_version << " (" << prepared->applied.size()
       << " schema file(s) applied), behaving as Synapse " << release->name;
+  (*conn).reset();  // request threads use the pool from here on
+
+  auto key = LoadOrCreateSigningKey(loaded.config, cl->config_paths);
+  if (!key.ok()) {
+    http.Stop();
+    std::cerr << kProgram << ": error: signing_key_path: " << key.status().message() << "\n";
+    return 1;
+  }
+  auto pool = storage::ConnectionPool::Open([&] { return storage::OpenDatabase(db_settings); },
+                                            static_cast<size_t>(loaded.config.database.cp_max));
+  if (!pool.ok()) {
+    http.Stop();
+    std::cerr << kProgram << ": error: database: " << pool.status().message() << "\n";
+    return 1;
+  }
+  handlers::Services services(**pool, loaded.config, *release, *key);
+  http::MountAll(http.server(), services);
   http.SetMaintenance(std::nullopt);
 
   {
-    PoliteUpdater updater(db_settings, release->runner, update_settings);
+    PoliteUpdater updater(db_settings, release->runner, update_settings,
+                          services.background_updates_enabled);
     int sig = WaitForStopSignal();
     STRATA_LOG(Info, "strata") << "Received signal " << sig << ": shutting down";
   }

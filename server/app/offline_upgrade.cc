@@ -12,6 +12,9 @@ int RunOfflineUpgrade(storage::Connection& conn, const schema::Catalogue& catalo
                       std::ostream& out, std::ostream& err) {
   schema::PrepareOptions prepare;
   prepare.server_name = options.settings.server_name;
+  prepare.on_progress = [&](const std::string& file, size_t, size_t) {
+    if (options.before_delta) options.before_delta(file);
+  };
   auto report = schema::PrepareDatabase(conn, catalogue, release, prepare);
   if (!report.ok()) {
     err << "strata: " << report.status().message() << "\n";
@@ -37,6 +40,7 @@ int RunOfflineUpgrade(storage::Connection& conn, const schema::Catalogue& catalo
                                                                     : "one at a time, as >= 1.13")
         << ")\n";
     background::BackgroundUpdater updater(conn, registry, release.runner, options.settings);
+    if (options.prepare_updater) options.prepare_updater(updater);
     std::map<std::string, int64_t> batches;
     std::map<std::string, int64_t> items;
     auto run = updater.RunToCompletion([&](const background::BatchRecord& batch) {

@@ -5,7 +5,9 @@
 
 #include <ostream>
 
-#include "background/update_handler.h"
+#include <functional>
+
+#include "background/updater.h"
 #include "schema/catalogue.h"
 #include "storage/database.h"
 
@@ -14,6 +16,10 @@ namespace strata::app {
 struct OfflineUpgradeOptions {
   bool run_background_updates = false;
   background::UpdateSettings settings;  // server_name and the stats block
+  // Called before each schema file is applied (progress display, crash-test hooks).
+  std::function<void(const std::string& file)> before_delta;
+  // Called with the updater before it runs (crash-test hooks).
+  std::function<void(background::BackgroundUpdater&)> prepare_updater;
 };
 
 // Returns the process exit status: 0 done, 1 refused or failed (the message says why).
