@@ -226,6 +226,54 @@ TEST(StrataBinary, AnswersServiceUnavailableWithProgressWhileUpgrading) {
   EXPECT_EQ(server.Wait(20s), 0);
 }
 
+// Waits until the server is past its schema upgrade and answers `path` with something else
+// than 503; returns that answer.
+std::optional<std::pair<int, std::string>> WaitPastMaintenance(int port, const std::string& path) {
+  std::optional<std::pair<int, std::string>> answer;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < deadline;) {
+    answer = WaitForHttp(port, path, 1s);
+    if (answer && answer->first != 503) break;
+  }
+  return answer;
+}
+
+TEST(StrataBinary, DirectoryAuthDefaultFollowsTheBehavedAsRelease) {
+  // 1.7.0 flipped allow_public_rooms_without_auth to false; before it, anyone could list rooms.
+  for (auto [release, status] :
+       std::vector<std::pair<std::string, int>>{{"1.4.0", 200}, {"1.18.0", 401}}) {
+    SCOPED_TRACE(release);
+    TempDir dir;
+    int port = FreePort();
+    WriteFile(dir.File("h.yaml"), BaseConfig(dir, port));
+    ChildProcess server({Strata(), "--config-path", dir.File("h.yaml"), "--as-release", release},
+                        {}, dir.File("server.out"));
+    auto answer = WaitPastMaintenance(port, "/_matrix/client/r0/publicRooms");
+    ASSERT_TRUE(answer) << server.Log();
+    EXPECT_EQ(answer->first, status) << answer->second;
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(20s), 0) << server.Log();
+  }
+}
+
+TEST(StrataBinary, StratactlStartsReportsAndStopsTheServer) {
+  TempDir dir;
+  int port = FreePort();
+  WriteFile(dir.File("h.yaml"), BaseConfig(dir, port));
+  const std::string ctl = "STRATA_BIN='" + Strata() + "' '" + SourceDir() +
+                          "/scripts/stratactl' -c '" + dir.File("h.yaml") + "' ";
+  auto start = RunCommand(ctl + "start");
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  auto answer = WaitForHttp(port, "/_matrix/client/versions", 5s);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->first, 200);
+  EXPECT_EQ(RunCommand(ctl + "status").exit_code, 0);
+  auto stop = RunCommand(ctl + "stop");
+  EXPECT_EQ(stop.exit_code, 0) << stop.output;
+  EXPECT_EQ(RunCommand(ctl + "status").exit_code, 3);
+  EXPECT_FALSE(WaitForHttp(port, "/_matrix/client/versions", 300ms));
+}
+
 std::string UpgradeConfig(const TempDir& dir, const std::string& db_path) {
   std::string yaml =
       "server_name: localhost\nreport_stats: false\n"
