@@ -1,0 +1,411 @@
+// strata-matrix: replays Synapse upgrade paths with Strata behaving as each release, and
+// compares every step with the reviewed fixtures (or, with --database, shows what a path does to
+// a copy of an admin's own database).
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "fixture.h"
+#include "known_bugs.h"
+#include "path.h"
+#include "replay.h"
+#include "report.h"
+#include "schema/prepare_database.h"
+#include "seed.h"
+#include "storage/open_database.h"
+
+namespace strata::matrix {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+constexpr const char* kHelp = R"(Usage:
+  strata-matrix [--fixtures DIR] [--postgres CONNINFO] [--engine sqlite|postgres]
+                [--only NAME] [--update-fixtures] [--junit OUT]
+  strata-matrix --database FILE|postgresql://... --path R1,R2,... [--repair-after R]
+                [--json OUT]
+
+Replays Synapse upgrade paths with Strata behaving as each release in turn, the way an admin
+would start the real releases one after the other on the same database.
+
+Paths
+  A path is a list of catalogued releases, e.g. 1.2.1,1.4.0,1.12.4. Each step prepares the
+  schema as that release (its deltas, its edits of old delta files), runs every background update
+  to completion with that release's runner (round robin up to 1.12.x, one at a time from 1.13.0),
+  then snapshots the database: schema_version, applied_schema_deltas, background updates left and
+  why, a digest of the normalised schema, room_stats_current / room_stats_state rows (rooms keyed
+  by name), user_stats_current, users who can log in, per-room message counts, and /publicRooms
+  as a logged-in client gets it from that release's directory code.
+  --repair-after R: after the step at R, run the upgrade notes' two repair INSERTs (1.13.0's
+  "populate_stats_process_rooms" repair) and run R again (step "R+repair").
+  A release older than the database refuses it with Synapse's message; the step records that and
+  whether the database stayed byte-identical (SQLite) or unchanged (PostgreSQL).
+
+The matrix (no --database)
+  Runs every path in DIR/paths.yaml (default: the source tree's fixtures/matrix) and compares each
+  step with DIR/<path>/<engine>.json, or DIR/<path>/expected.json when both engines agree.
+  paths.yaml entries: name, releases, seed (dataset: v1.2.1-big, from the reference directory
+  $STRATA_REFERENCE or <repo>/../shared/reference), optional repair_after, optional downgrade
+  (the last release must refuse), optional known_bug {name, description}: the fixture records
+  the broken outcome, so "bug reproduced" passes and "bug vanished" fails.
+  --update-fixtures writes the fixtures from this run instead of comparing; review them.
+  Exit status 0 only if every row matches its fixture.
+
+Engines
+  SQLite always; PostgreSQL as well when --postgres CONNINFO or $STRATA_TEST_PG names a server
+  (the dataset is restored with psql into a scratch database and copied per path with
+  CREATE DATABASE ... TEMPLATE). --engine restricts the run to one engine; --engine postgres with
+  no server exits 77 (skipped), or 1 when $STRATA_REQUIRE_PG is set.
+
+Your own database (--database)
+  Replays --path on a COPY of FILE (a file copy) or of a PostgreSQL database (CREATE DATABASE
+  copy TEMPLATE original, which needs no other sessions on the original); the original is never
+  written. Prints each step's summary and what changed, e.g. public rooms that dropped out of the
+  directory with their stats rows. --json OUT writes {"steps": [{"release", "schema_version",
+  "background_updates", "publicRooms": {"chunk", "total_room_count_estimate"}}, ...]}.
+)";
+
+struct Options {
+  std::string fixtures = (fs::path(STRATA_MATRIX_SOURCE_DIR) / "fixtures" / "matrix").string();
+  std::string postgres;
+  std::optional<std::string> engine;
+  std::optional<std::string> only;
+  bool update = false;
+  std::string junit;
+  std::string database;
+  std::string path;
+  std::optional<std::string> repair_after;
+  std::string json_out;
+};
+
+std::string Fmt(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+// One line per step: what the release left.
+std::string StepSummary(const StepResult& step) {
+  const json& s = step.snapshot.state;
+  if (!s["refused"].is_null()) {
+    return step.label + ": refused: " + s["refused"].get<std::string>() +
+           (s.value("unchanged", false)
+                ? " (database unchanged, by " + s.value("unchanged_by", std::string()) + ")"
+                : " (DATABASE CHANGED)");
+  }
+  std::string out = step.label + ": schema " + std::to_string(s.value("schema_version", 0)) + ", " +
+                    std::to_string(s["applied_schema_deltas"].size()) + " deltas, " +
+                    std::to_string(s["background_updates"].size()) + " updates left";
+  const json& pr = s["publicRooms"];
+  if (pr.is_object()) {
+    out += ", publicRooms " + std::to_string(pr["chunk"].size()) + " (estimate " +
+           pr.value("total_room_count_estimate", json(0)).dump() + ")";
+  }
+  return out + " [" + Fmt(step.seconds) + "]";
+}
+
+std::set<std::string> ListedRooms(const json& state) {
+  std::set<std::string> out;
+  if (!state["publicRooms"].is_object()) return out;
+  for (const auto& e : state["publicRooms"]["chunk"]) out.insert(e.value("room_id", ""));
+  return out;
+}
+
+// What changed from one step to the next, for a reader.
+std::vector<std::string> Changes(const json& before, const json& after) {
+  std::vector<std::string> out;
+  std::set<std::string> old_deltas(before["applied_schema_deltas"].begin(),
+                                   before["applied_schema_deltas"].end());
+  for (const auto& d : after["applied_schema_deltas"]) {
+    if (!old_deltas.count(d)) out.push_back("applied " + d.get<std::string>());
+  }
+  for (const auto& u : after["background_updates"]) {
+    out.push_back("left: background update " + u.value("name", "") + " (" + u.value("state", "") +
+                  (u.contains("why") ? ": " + u.value("why", "") : "") + ")");
+  }
+  const auto was = ListedRooms(before), now = ListedRooms(after);
+  for (const auto& id : was) {
+    if (now.count(id)) continue;
+    const std::string room = id.substr(1);
+    const json& r = after["rooms"].value(room, json::object());
+    out.push_back("dropped out of the directory: " + room + ": room_stats_current " +
+                  r.value("room_stats_current", json()).dump() + ", joined in current state " +
+                  r.value("joined_in_current_state", json(0)).dump());
+  }
+  for (const auto& id : now) {
+    if (!was.count(id) && !before["publicRooms"].is_null()) {
+      out.push_back("appeared in the directory: " + id.substr(1));
+    }
+  }
+  for (const auto& line : DetectBug("room-directory-stats", after)) {
+    out.push_back("stats disagree with current state: " + line);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<DatabaseCopy>> CopyOf(const std::string& location,
+                                             const std::string& scratch) {
+  if (storage::IsPostgresLocation(location)) return DatabaseCopy::OfPostgres(location);
+  return DatabaseCopy::OfSqliteFile(location, scratch);
+}
+
+int RunOnDatabase(const Options& o, const std::string& scratch) {
+  UpgradePath path;
+  path.name = "database";
+  auto releases = ParseReleaseList(o.path, schema::Catalogue::Builtin());
+  if (!releases.ok()) {
+    std::cerr << "strata-matrix: --path: " << releases.status().message() << "\n";
+    return 2;
+  }
+  path.releases = *releases;
+  path.repair_after = o.repair_after;
+  auto copy = CopyOf(o.database, scratch);
+  if (!copy.ok()) {
+    std::cerr << "strata-matrix: " << copy.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "Replaying " << path.Describe() << " on a copy of " << o.database << "\n";
+  json previous;
+  auto result = Replay(**copy, path, [&](const StepResult& step) {
+    std::cout << StepSummary(step) << "\n";
+    if (!previous.is_null()) {
+      for (const auto& line : Changes(previous, step.snapshot.state)) {
+        std::cout << "    " << line << "\n";
+      }
+    }
+    previous = step.snapshot.state;
+  });
+  if (!o.json_out.empty()) {
+    json steps = json::array();
+    for (const auto& step : result.steps) {
+      const json& s = step.snapshot.state;
+      steps.push_back({{"release", step.release->name},
+                       {"step", step.label},
+                       {"refused", s["refused"]},
+                       {"schema_version", s["schema_version"]},
+                       {"applied_schema_deltas", s["applied_schema_deltas"]},
+                       {"background_updates", s["background_updates"]},
+                       {"rooms", s["rooms"]},
+                       {"publicRooms", step.snapshot.public_rooms_raw}});
+    }
+    std::ofstream(o.json_out) << json{{"steps", steps}}.dump(2) << "\n";
+  }
+  if (!result.status.ok()) {
+    std::cerr << "strata-matrix: " << result.status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// Judges one path's run against its fixture and its known bug.
+RowResult Judge(const UpgradePath& path, storage::Engine engine, const ReplayResult& run,
+                const json& document, const std::optional<Fixture>& fixture, bool update) {
+  RowResult row;
+  row.path = path.name;
+  row.engine = EngineName(engine);
+  if (!run.status.ok()) row.problems.push_back(run.status.message());
+  std::vector<std::string> diff;
+  if (update) {
+    // Written, not compared.
+  } else if (!fixture) {
+    row.problems.push_back("no fixture for " + path.name + " (run with --update-fixtures)");
+  } else {
+    diff = DiffSteps(fixture->document["steps"], document["steps"]);
+  }
+  for (const auto& step : run.steps) {
+    const std::string prefix = "[" + step.label + "]";
+    const bool differs = std::any_of(diff.begin(), diff.end(),
+                                     [&](const std::string& d) { return d.rfind(prefix, 0) == 0; });
+    row.steps.push_back({step.label, update || (fixture && !differs)});
+  }
+  for (const auto& d : diff) row.problems.push_back(d);
+  json last = run.steps.empty() ? json::object() : run.steps.back().snapshot.state;
+  // The bug detectors: the named bug must be there, the others must not.
+  for (const auto& name : KnownBugNames()) {
+    const auto damage = DetectBug(name, last);
+    const bool expected = path.known_bug && path.known_bug->name == name;
+    if (expected && damage.empty()) {
+      row.problems.push_back("bug vanished: " + name + " is no longer reproduced");
+    } else if (!expected && !damage.empty()) {
+      for (const auto& d : damage) row.problems.push_back("unexpected " + name + ": " + d);
+    } else if (expected) {
+      row.note = "bug " + name + " reproduced: " + damage.front() +
+                 (damage.size() > 1 ? " (+" + std::to_string(damage.size() - 1) + " more)" : "");
+    }
+  }
+  if (path.known_bug && std::find(KnownBugNames().begin(), KnownBugNames().end(),
+                                  path.known_bug->name) == KnownBugNames().end()) {
+    row.problems.push_back("no detector for known bug " + path.known_bug->name);
+  }
+  if (path.downgrade) {
+    const json refused = last.value("refused", json());
+    if (!refused.is_string() || refused.get<std::string>().rfind(schema::kTooNewMessage, 0) != 0) {
+      row.problems.push_back("downgrade: expected refusal '" + std::string(schema::kTooNewMessage) +
+                             "', got " + refused.dump());
+    } else if (!last.value("unchanged", false)) {
+      row.problems.push_back("downgrade: the refused start changed the database");
+    }
+  } else if (!last.is_null() && last.contains("refused") && !last["refused"].is_null()) {
+    row.problems.push_back("refused: " + last["refused"].dump());
+  }
+  if (!row.problems.empty()) {
+    row.outcome = Outcome::kFail;
+  } else {
+    row.outcome = path.known_bug ? Outcome::kBugReproduced : Outcome::kPass;
+  }
+  return row;
+}
+
+int RunMatrix(const Options& o, const std::string& scratch) {
+  auto paths =
+      LoadPathsFile((fs::path(o.fixtures) / "paths.yaml").string(), schema::Catalogue::Builtin());
+  if (!paths.ok()) {
+    std::cerr << "strata-matrix: " << paths.status().message() << "\n";
+    return 2;
+  }
+  std::vector<storage::Engine> engines;
+  if (!o.engine || *o.engine == "sqlite") engines.push_back(storage::Engine::kSqlite);
+  if (!o.engine || *o.engine == "postgres") {
+    if (!o.postgres.empty()) {
+      engines.push_back(storage::Engine::kPostgres);
+    } else if (o.engine) {
+      if (std::getenv("STRATA_REQUIRE_PG")) {
+        std::cerr << "strata-matrix: STRATA_REQUIRE_PG is set but no PostgreSQL server given "
+                     "(--postgres or STRATA_TEST_PG)\n";
+        return 1;
+      }
+      std::cout << "strata-matrix: no PostgreSQL server (--postgres or STRATA_TEST_PG): skipped\n";
+      return 77;
+    }
+  }
+  Seeds seeds(DefaultReferenceDir(), scratch, o.postgres);
+  std::vector<RowResult> rows;
+  for (auto engine : engines) {
+    const auto engine_start = std::chrono::steady_clock::now();
+    for (const auto& path : *paths) {
+      if (o.only && *o.only != path.name) continue;
+      const auto start = std::chrono::steady_clock::now();
+      std::cout << "[" << EngineName(engine) << "] " << path.name << ": " << path.Describe()
+                << std::flush;
+      ReplayResult run;
+      auto copy = seeds.Copy(path.dataset, engine);
+      if (copy.ok()) {
+        run = Replay(**copy, path, [](const StepResult& s) {
+          std::cout << "  " << s.label << (s.snapshot.state["refused"].is_null() ? "" : " refused")
+                    << " (" << Fmt(s.seconds) << ")" << std::flush;
+        });
+      } else {
+        run.status = copy.status();
+      }
+      std::cout << "\n";
+      json steps = json::array();
+      for (const auto& s : run.steps) steps.push_back(s.snapshot.state);
+      json document = {
+          {"path", path.name},
+          {"releases", path.Describe()},
+          {"known_bug", path.known_bug ? json{{"name", path.known_bug->name},
+                                              {"description", path.known_bug->description}}
+                                       : json()},
+          {"steps", steps}};
+      auto fixture = LoadFixture(o.fixtures, path.name, engine);
+      RowResult row = Judge(path, engine, run, document, fixture, o.update);
+      if (o.update && run.status.ok()) {
+        Status written = WriteFixture(o.fixtures, path.name, engine, document);
+        if (!written.ok()) row.problems.push_back(written.message());
+        if (!row.problems.empty()) row.outcome = Outcome::kFail;
+      }
+      row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cout << "  => " << OutcomeName(row.outcome)
+                << (row.note.empty() ? "" : " (" + row.note + ")") << "\n";
+      for (size_t i = 0; i < row.problems.size() && i < 40; ++i) {
+        std::cout << "     " << row.problems[i] << "\n";
+      }
+      if (row.problems.size() > 40) {
+        std::cout << "     ... " << row.problems.size() - 40 << " more differences\n";
+      }
+      rows.push_back(std::move(row));
+    }
+    std::cout << "[" << EngineName(engine) << "] matrix took "
+              << Fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - engine_start)
+                         .count())
+              << "\n";
+  }
+  std::cout << "\n" << RenderTable(rows);
+  if (!o.junit.empty()) std::ofstream(o.junit) << RenderJUnit(rows);
+  const bool all_ok = std::all_of(rows.begin(), rows.end(),
+                                  [](const RowResult& r) { return r.outcome != Outcome::kFail; });
+  return all_ok && !rows.empty() ? 0 : 1;
+}
+
+std::optional<Options> ParseArgs(int argc, char** argv) {
+  Options o;
+  if (const char* pg = std::getenv("STRATA_TEST_PG")) o.postgres = pg;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        std::cerr << "strata-matrix: " << arg << " needs a value\n";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    std::optional<std::string> v;
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kHelp;
+      std::exit(0);
+    } else if (arg == "--update-fixtures") {
+      o.update = true;
+    } else if (arg == "--fixtures" || arg == "--postgres" || arg == "--engine" || arg == "--only" ||
+               arg == "--junit" || arg == "--database" || arg == "--path" ||
+               arg == "--repair-after" || arg == "--json") {
+      if (!(v = value())) return std::nullopt;
+      if (arg == "--fixtures") o.fixtures = *v;
+      if (arg == "--postgres") o.postgres = *v;
+      if (arg == "--engine") o.engine = *v;
+      if (arg == "--only") o.only = *v;
+      if (arg == "--junit") o.junit = *v;
+      if (arg == "--database") o.database = *v;
+      if (arg == "--path") o.path = *v;
+      if (arg == "--repair-after") o.repair_after = *v;
+      if (arg == "--json") o.json_out = *v;
+    } else {
+      std::cerr << "strata-matrix: unknown argument " << arg << " (see --help)\n";
+      return std::nullopt;
+    }
+  }
+  if (o.engine && *o.engine != "sqlite" && *o.engine != "postgres") {
+    std::cerr << "strata-matrix: --engine is sqlite or postgres\n";
+    return std::nullopt;
+  }
+  if (o.database.empty() != o.path.empty()) {
+    std::cerr << "strata-matrix: --database and --path go together\n";
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace
+}  // namespace strata::matrix
+
+int main(int argc, char** argv) {
+  using namespace strata::matrix;
+  auto options = ParseArgs(argc, argv);
+  if (!options) return 2;
+  std::error_code ec;
+  const fs::path scratch = fs::temp_directory_path() / UniqueDbName("strata-matrix");
+  fs::create_directories(scratch, ec);
+  int rc;
+  try {
+    rc = options->database.empty() ? RunMatrix(*options, scratch.string())
+                                   : RunOnDatabase(*options, scratch.string());
+  } catch (const std::exception& e) {
+    std::cerr << "strata-matrix: " << e.what() << "\n";
+    rc = 1;
+  }
+  fs::remove_all(scratch, ec);
+  return rc;
+}

@@ -1,0 +1,69 @@
+#include "seed.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace strata::matrix {
+
+namespace fs = std::filesystem;
+
+std::string DefaultReferenceDir() {
+  if (const char* env = std::getenv("STRATA_REFERENCE")) return env;
+  return (fs::path(STRATA_MATRIX_SOURCE_DIR) / ".." / "shared" / "reference").string();
+}
+
+Seeds::~Seeds() {
+  if (seed_databases_.empty()) return;
+  auto admin = storage::OpenPostgres(postgres_);
+  if (!admin.ok()) return;
+  for (const auto& name : seed_databases_) {
+    try {
+      (*admin)->Execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const storage::DatabaseError&) {
+    }
+  }
+}
+
+Result<std::string> Seeds::Source(const std::string& name, storage::Engine engine) {
+  auto key = std::make_pair(name, engine);
+  if (auto it = sources_.find(key); it != sources_.end()) return it->second;
+  const fs::path datasets = fs::path(reference_) / "real-synapse" / "datasets";
+  std::string output;
+  if (engine == storage::Engine::kSqlite) {
+    const fs::path gz = datasets / (name + ".sqlite.gz");
+    const std::string file = (fs::path(scratch_) / (name + ".sqlite")).string();
+    if (RunShell("gzip -dc '" + gz.string() + "' > '" + file + "'", &output) != 0) {
+      return Status::IoError("cannot decompress " + gz.string() + ": " + output);
+    }
+    return sources_[key] = file;
+  }
+  if (postgres_.empty()) return Status::FailedPrecondition("no PostgreSQL server given");
+  const fs::path gz = datasets / (name + ".postgres.sql.gz");
+  if (!fs::exists(gz)) return Status::NotFound(gz.string() + ": no such file");
+  auto admin = storage::OpenPostgres(postgres_);
+  if (!admin.ok()) return admin.status();
+  const std::string db = UniqueDbName("strata_matrix_seed");
+  try {
+    (*admin)->Execute("CREATE DATABASE " + db +
+                      " ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+  } catch (const storage::DatabaseError& e) {
+    return Status::FailedPrecondition(std::string("cannot create the seed database: ") + e.what());
+  }
+  seed_databases_.push_back(db);
+  const std::string conninfo = WithDbName(postgres_, db);
+  if (RunShell("gzip -dc '" + gz.string() + "' | psql -q -v ON_ERROR_STOP=1 '" + conninfo +
+                   "' >/dev/null",
+               &output) != 0) {
+    return Status::IoError("cannot restore " + gz.string() + ": " + output);
+  }
+  return sources_[key] = conninfo;
+}
+
+Result<std::unique_ptr<DatabaseCopy>> Seeds::Copy(const std::string& name, storage::Engine engine) {
+  auto source = Source(name, engine);
+  if (!source.ok()) return source.status();
+  return engine == storage::Engine::kSqlite ? DatabaseCopy::OfSqliteFile(*source, scratch_)
+                                            : DatabaseCopy::OfPostgres(*source);
+}
+
+}  // namespace strata::matrix
