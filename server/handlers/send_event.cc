@@ -1,6 +1,7 @@
 #include "handlers/send_event.h"
 
 #include "handlers/api_error.h"
+#include "handlers/legacy_stats_engine.h"
 #include "handlers/stats_engine.h"
 
 namespace strata::handlers {
@@ -19,9 +20,14 @@ events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
         throw ApiError(400, "M_UNKNOWN", st.message());
     }
   }
-  if (draft.state_key && s.release.stats == schema::StatsEngine::kSeparated &&
-      s.config.stats.enabled) {
-    ProcessStatsDeltas(writer, {s.server_name(), s.NowMs()});
+  if (draft.state_key && s.config.stats.enabled) {
+    if (s.release.stats == schema::StatsEngine::kSeparated) {
+      ProcessStatsDeltas(writer, {s.server_name(), s.NowMs()});
+    } else {
+      // 1.1-1.3 kept stats.bucket_size in seconds.
+      ProcessLegacyStatsDeltas(writer,
+                               {s.server_name(), s.config.stats.bucket_size_ms / 1000, s.NowMs()});
+    }
   }
   s.notifier.Notify(stored->stream_ordering);
   return std::move(stored).value();

@@ -416,3 +416,110 @@ TEST_P(ClientApiTest, AdminApi) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+class LegacyStatsTest : public testing::EngineTest {};
+STRATA_INSTANTIATE_ENGINES(LegacyStatsTest);
+
+// Behaving as 1.2.1, statistics go to the schema-54 tables by the 1.1-1.3 engine's rules.
+TEST_P(LegacyStatsTest, RoomCreatedAs121FillsTheOldTables) {
+  ApiServer api(engine(), "1.2.1");
+  const std::string alice = api.Register("alice");
+  const std::string bob = api.Register("bob");
+  auto created = api.Call(
+      "POST", "/_matrix/client/r0/createRoom",
+      json{{"preset", "public_chat"}, {"name", "Old times"}, {"topic", "before 1.4"}}, alice);
+  ASSERT_EQ(created.status, 200) << created.body.dump();
+  const std::string room = created.body["room_id"];
+  auto& conn = api.conn();
+  EXPECT_FALSE(conn.TableExists("room_stats_current"));
+
+  auto state = conn.Query(
+      "SELECT join_rules, history_visibility, name, topic, encryption FROM room_state "
+      "WHERE room_id = ?",
+      {room});
+  ASSERT_EQ(state.size(), 1u);
+  EXPECT_EQ(state[0].Text(0), "public");
+  EXPECT_EQ(state[0].Text(1), "shared");
+  EXPECT_EQ(state[0].Text(2), "Old times");
+  EXPECT_EQ(state[0].Text(3), "before 1.4");
+  EXPECT_TRUE(state[0].IsNull(4));
+  // The position follows the state-delta stream.
+  EXPECT_EQ(conn.QueryInt("SELECT stream_id FROM stats_stream_pos"),
+            conn.QueryInt("SELECT MAX(stream_id) FROM current_state_delta_stream"));
+
+  // The first room on a fresh database is taken by the population pass at its create event
+  // (one current state event), then moved by deltas: the creator's join counts +1 joined and,
+  // as 1.1-1.3 treated a missing previous membership as "leave", -1 left.
+  const char* kLatest =
+      "SELECT joined_members, left_members, current_state_events, state_events, bucket_size, ts "
+      "FROM room_stats WHERE room_id = ? ORDER BY ts DESC LIMIT 1";
+  auto stats = conn.Query(kLatest, {room});
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].Int(0), 1);
+  EXPECT_EQ(stats[0].Int(1), -1);
+  EXPECT_EQ(stats[0].Int(2), 1);
+  EXPECT_EQ(stats[0].Int(3), 1);
+  EXPECT_EQ(stats[0].Int(4), 86400);
+  EXPECT_EQ(stats[0].Int(5) % 86400, 0);
+  EXPECT_EQ(
+      conn.QueryInt("SELECT COUNT(*) FROM room_stats_earliest_token WHERE room_id = ?", {room}),
+      std::optional<int64_t>(1));
+
+  // A join in a later bucket opens a new bucket with the absolute values carried over.
+  conn.Execute("UPDATE room_stats SET ts = ts - 86400 WHERE room_id = ?", {room});
+  ASSERT_EQ(api.Call("POST", "/_matrix/client/r0/rooms/" + room + "/join", "", bob).status, 200);
+  stats = conn.Query(kLatest, {room});
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].Int(0), 2);
+  EXPECT_EQ(stats[0].Int(1), -2);
+  EXPECT_EQ(stats[0].Int(2), 1);
+  EXPECT_EQ(conn.QueryInt("SELECT COUNT(*) FROM room_stats WHERE room_id = ?", {room}),
+            std::optional<int64_t>(2));
+
+  // A room created after the population pass gets room_state but no bucket: 1.1-1.3 only moved
+  // subjects that already had one.
+  auto later = api.Call("POST", "/_matrix/client/r0/createRoom", json{{"name", "Later"}}, bob);
+  ASSERT_EQ(later.status, 200);
+  const std::string later_room = later.body["room_id"];
+  EXPECT_EQ(conn.QueryValue("SELECT name FROM room_state WHERE room_id = ?", {later_room}),
+            std::optional<std::string>("Later"));
+  EXPECT_EQ(conn.QueryInt("SELECT COUNT(*) FROM room_stats WHERE room_id = ?", {later_room}),
+            std::optional<int64_t>(0));
+  EXPECT_EQ(conn.QueryInt("SELECT stream_id FROM stats_stream_pos"),
+            conn.QueryInt("SELECT MAX(stream_id) FROM current_state_delta_stream"));
+}
+
+// While the populate_stats chain is queued, the old engine waits for it to set the position.
+TEST_P(LegacyStatsTest, WaitsForTheQueuedPopulationChain) {
+  ApiServer api(engine(), "1.2.1");
+  api.conn().Execute(
+      "INSERT INTO background_updates (update_name, progress_json) "
+      "VALUES ('populate_stats_createtables', '{}')");
+  const std::string alice = api.Register("alice");
+  auto created = api.Call("POST", "/_matrix/client/r0/createRoom", json{{"name", "N"}}, alice);
+  ASSERT_EQ(created.status, 200);
+  EXPECT_EQ(api.conn().QueryInt("SELECT stream_id FROM stats_stream_pos"), std::nullopt);
+  EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM room_state"), std::optional<int64_t>(0));
+}
+
+// Behaving as 1.18.0 the separated engine's tables are used and the old ones are gone.
+TEST_P(LegacyStatsTest, Release118UsesTheNewTables) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string alice = api.Register("alice");
+  auto created = api.Call("POST", "/_matrix/client/r0/createRoom", json{{"name", "New"}}, alice);
+  ASSERT_EQ(created.status, 200);
+  const std::string room = created.body["room_id"];
+  EXPECT_FALSE(api.conn().TableExists("room_state"));
+  EXPECT_FALSE(api.conn().TableExists("stats_stream_pos"));
+  EXPECT_EQ(api.conn().QueryInt("SELECT joined_members FROM room_stats_current WHERE room_id = ?",
+                                {room}),
+            std::optional<int64_t>(1));
+  EXPECT_EQ(api.conn().QueryValue("SELECT name FROM room_stats_state WHERE room_id = ?", {room}),
+            std::optional<std::string>("New"));
+}
+
+}  // namespace
+}  // namespace strata
