@@ -13,7 +13,7 @@ import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODULES = ["test_errors", "test_client_nio", "test_real_dataset"]
+MODULES = ["test_errors", "test_client_nio", "test_client_live", "test_real_dataset"]
 SKIP = 77
 
 

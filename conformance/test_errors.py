@@ -129,6 +129,20 @@ class ErrorShapes(unittest.TestCase):
         self.assertEqual(status, 200, raw)
         self.assertIn("chunk", body)
 
+    def test_public_rooms_of_another_server(self):
+        # No federation: answered as Synapse answers when it cannot fetch a remote list
+        # (502 M_UNKNOWN, naming the server); the own name is the local list.
+        for method, body in (("GET", None), ("POST", {})):
+            with self.subTest(method=method):
+                self.assertError(sp.request(self.base, method,
+                                            "/_matrix/client/r0/publicRooms?server=example.org",
+                                            body, token=self.token),
+                                 502, "M_UNKNOWN")
+                status, body, raw = sp.request(
+                    self.base, method, "/_matrix/client/r0/publicRooms?server=localhost",
+                    body, token=self.token)
+                self.assertEqual(status, 200, raw)
+
     def test_oversized_event(self):
         # Events are limited to 65536 bytes: 413 M_TOO_LARGE, and nothing stored.
         marker = "big-" + uuid.uuid4().hex

@@ -80,12 +80,13 @@ SchemaFeatures SchemaFeatures::Read(Connection& conn) {
 }
 
 std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& room_id) {
-  auto rows = conn.Query(
-      "SELECT e.content FROM current_state_events c JOIN events e ON e.event_id = c.event_id "
-      "WHERE c.room_id = ? AND c.type = 'm.room.create' AND c.state_key = ''",
+  // From the create event's JSON: Synapse 1.x left events.content NULL.
+  auto create_id = conn.QueryValue(
+      "SELECT event_id FROM current_state_events WHERE room_id = ? AND type = 'm.room.create' "
+      "AND state_key = ''",
       {room_id});
-  if (rows.empty()) return std::nullopt;
-  json content = ParseOrNull(rows[0].Text(0));
+  if (!create_id) return std::nullopt;
+  json content = EventContent(conn, *create_id);
   if (content.is_object() && content.contains("room_version") &&
       content["room_version"].is_string()) {
     return content["room_version"].get<std::string>();
@@ -261,11 +262,13 @@ Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const Eve
   }
 
   conn.Execute(
+      // content and unrecognized_keys stay NULL, as Synapse 1.x left them: the event is in
+      // event_json.
       "INSERT INTO events (stream_ordering, topological_ordering, event_id, type, room_id, "
-      "content, unrecognized_keys, processed, outlier, depth, origin_server_ts, received_ts, "
-      "sender, contains_url) VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)",
-      {stream, depth, event_id, d.type, d.room_id, JsonText(d.content), true, false, depth, now,
-       now, d.sender, d.content.contains("url") && d.content["url"].is_string()});
+      "processed, outlier, depth, origin_server_ts, received_ts, sender, contains_url) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {stream, depth, event_id, d.type, d.room_id, true, false, depth, now, now, d.sender,
+       d.content.contains("url") && d.content["url"].is_string()});
   json stored = signed_pdu;
   conn.Execute(
       "INSERT INTO event_json (event_id, room_id, internal_metadata, json, format_version) "

@@ -33,4 +33,14 @@ int64_t Notifier::position() const {
   return position_;
 }
 
+uint64_t Notifier::generation() const {
+  std::lock_guard lock(mu_);
+  return pokes_;
+}
+
+void Notifier::WaitForChange(uint64_t generation, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return pokes_ != generation; });
+}
+
 }  // namespace strata::events

@@ -20,6 +20,12 @@ class Notifier {
   // the position then.
   int64_t WaitPast(int64_t after, std::chrono::milliseconds timeout);
   int64_t position() const;
+  // A count of Notify and Poke calls so far. Read it before looking for news, then pass it to
+  // WaitForChange: a change made in between is not missed.
+  uint64_t generation() const;
+  // Returns once Notify or Poke has been called since `generation` was read, or `timeout`
+  // passes.
+  void WaitForChange(uint64_t generation, std::chrono::milliseconds timeout);
 
  private:
   mutable std::mutex mu_;

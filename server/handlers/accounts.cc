@@ -8,16 +8,13 @@
 #include "crypto/password.h"
 #include "crypto/tokens.h"
 #include "handlers/api_error.h"
+#include "handlers/ratelimit.h"
 #include "handlers/transient.h"
 
 namespace strata::handlers {
 namespace {
 
 using nlohmann::json;
-
-ApiError LimitExceeded(int64_t retry_ms) {
-  return ApiError(429, "M_LIMIT_EXCEEDED", "Too Many Requests", json{{"retry_after_ms", retry_ms}});
-}
 
 std::optional<std::string> OptString(const json& body, const char* key) {
   if (!body.contains(key) || body[key].is_null()) return std::nullopt;
@@ -307,16 +304,27 @@ json Login(Services& s, const json& body, const std::string& client_ip) {
     throw LimitExceeded(wait);
   }
   const std::string user_id = UserIdFor(s, LocalpartFromIdentifier(s, *user));
+  // rc_login.failed_attempts: look before checking the password, count only a failure.
+  std::string limit_key = user_id;
+  for (char& c : limit_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (int64_t wait = s.login_failed_limiter->Check(limit_key, s.NowMs(), false); wait > 0) {
+    throw LimitExceeded(wait);
+  }
   std::optional<StoredUser> found;
   {
     auto conn = s.db.Acquire();
     found = FindUser(s, *conn, user_id);
   }
   if (!found || !PasswordMatches(s, *found, *password)) {
+    s.login_failed_limiter->Acquire(limit_key, s.NowMs());
     throw Forbidden("Invalid password");
   }
   if (found->deactivated)
     throw ApiError(403, "M_USER_DEACTIVATED", "This account has been deactivated");
+  // rc_login.account: successful logins per account, counted once the password is right.
+  if (int64_t wait = s.login_account_limiter->Acquire(limit_key, s.NowMs()); wait > 0) {
+    throw LimitExceeded(wait);
+  }
   return IssueLogin(s, found->name, OptString(body, "device_id"),
                     OptString(body, "initial_device_display_name"));
 }

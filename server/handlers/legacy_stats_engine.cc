@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "events/event_store.h"
+
 namespace strata::handlers {
 namespace {
 
@@ -42,9 +44,8 @@ constexpr std::array<StateField, 7> kStateFields = {{
 
 json ContentOf(Connection& conn, const std::optional<std::string>& event_id) {
   if (!event_id) return json::object();
-  auto text = conn.QueryValue("SELECT content FROM events WHERE event_id = ?", {*event_id});
-  if (!text) return json::object();
-  json j = json::parse(*text, nullptr, false);
+  // From event_json: Synapse left events.content NULL, so older events have only that.
+  json j = events::EventContent(conn, *event_id);
   return j.is_object() ? j : json::object();
 }
 

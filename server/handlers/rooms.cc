@@ -6,6 +6,7 @@
 #include "crypto/tokens.h"
 #include "handlers/api_error.h"
 #include "handlers/directory.h"
+#include "handlers/ratelimit.h"
 #include "handlers/send_event.h"
 #include "handlers/transient.h"
 
@@ -164,6 +165,13 @@ json CreateRoom(Services& s, const Requester& r, const json& body) {
     if (LookupAlias(s, *alias)) throw ApiError(400, "M_ROOM_IN_USE", "Room alias already taken");
   }
 
+  // Every event the room starts with is checked before the first is written.
+  if (name) CheckEventSize(json{{"name", *name}});
+  if (topic) CheckEventSize(json{{"topic", *topic}});
+  CheckEventSize(creation_content);
+  if (pl_override.is_object()) CheckEventSize(pl_override);
+  for (const auto& e : initial_state) CheckEventSize(e["content"]);
+  RatelimitMessage(s, r);  // once per room created; its initial events are not counted
   const std::string room_id = crypto::NewRoomId(s.server_name());
   auto send = [&](const std::string& type, const std::string& key, json content) {
     CheckEventSize(content);
@@ -226,6 +234,7 @@ json JoinRoom(Services& s, const Requester& r, const std::string& id_or_alias) {
     auto conn = s.db.Acquire();
     if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("No known servers");
   }
+  RatelimitMessage(s, r);
   SendEvent(s, {room_id, "m.room.member", r.user_id, r.user_id, MemberContent(s, r.user_id, "join"),
                 std::nullopt, ""});
   return {{"room_id", room_id}};
@@ -257,7 +266,34 @@ void ChangeMembership(Services& s, const Requester& r, const std::string& room_i
   }
   json content = {{"membership", membership}};
   if (reason) content["reason"] = *reason;
+  RatelimitMessage(s, r);
   SendEvent(s, {room_id, "m.room.member", r.user_id, target, content, std::nullopt, ""});
+}
+
+int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
+  std::vector<std::pair<std::string, std::string>> joined;  // room id, member event id
+  {
+    auto conn = s.db.Acquire();
+    for (const auto& row :
+         conn->Query("SELECT c.room_id, c.event_id FROM current_state_events c JOIN "
+                     "room_memberships m ON m.event_id = c.event_id WHERE c.type = "
+                     "'m.room.member' AND c.state_key = ? AND m.membership = 'join' "
+                     "ORDER BY c.room_id",
+                     {user_id})) {
+      joined.emplace_back(row.Text(0), row.Text(1));
+    }
+  }
+  const json content = MemberContent(s, user_id, "join");
+  int sent = 0;
+  for (const auto& [room_id, event_id] : joined) {
+    {
+      auto conn = s.db.Acquire();
+      if (events::EventContent(*conn, event_id) == content) continue;  // nothing new to say
+    }
+    SendEvent(s, {room_id, "m.room.member", user_id, user_id, content, std::nullopt, ""});
+    ++sent;
+  }
+  return sent;
 }
 
 void ForgetRoom(Services& s, const Requester& r, const std::string& room_id) {
@@ -275,6 +311,9 @@ json SendMessage(Services& s, const Requester& r, const std::string& room_id,
                  const std::string& type, const std::string& txn_id, const json& content) {
   CheckEventSize(content);
   const std::string key = std::to_string(r.token_id) + "\n" + room_id + "\n" + txn_id;
+  // A retried transaction is answered from memory and not counted against rc_message.
+  if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
+  RatelimitMessage(s, r);
   auto writer = s.db.AcquireWriter();
   if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
   if (!events::RoomVersionOf(*writer, room_id)) throw Forbidden("Unknown room " + room_id);
@@ -294,6 +333,7 @@ json SendState(Services& s, const Requester& r, const std::string& room_id, cons
   if (type == "m.room.member") {
     throw Forbidden("Use the membership endpoints to change memberships");
   }
+  RatelimitMessage(s, r);
   auto stored = SendEvent(s, {room_id, type, r.user_id, state_key, content, std::nullopt, ""});
   return {{"event_id", stored.event_id}};
 }

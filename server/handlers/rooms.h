@@ -21,6 +21,10 @@ nlohmann::json JoinRoom(Services& s, const Requester& r, const std::string& id_o
 void ChangeMembership(Services& s, const Requester& r, const std::string& room_id,
                       const std::string& action, const std::string& target,
                       const std::optional<std::string>& reason);
+// After a profile change: a new m.room.member join event (with the current displayname and
+// avatar_url) in every room the local user is joined to, where the content differs from their
+// current member event, as Synapse's profile handler did. Returns how many were sent.
+int RefreshJoinedMemberships(Services& s, const std::string& user_id);
 // Marks the room forgotten for the requester, who must have left it.
 void ForgetRoom(Services& s, const Requester& r, const std::string& room_id);
 

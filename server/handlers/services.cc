@@ -1,6 +1,7 @@
 #include "handlers/services.h"
 
 #include "handlers/transient.h"
+#include "handlers/typing.h"
 
 namespace strata::handlers {
 
@@ -18,8 +19,12 @@ Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig
       release(rel),
       event_context{cfg.server_name, std::move(key), {}, now_ms ? now_ms : WallClockMs},
       login_limiter(std::make_unique<RateLimiter>(cfg.rc_login.address)),
+      login_account_limiter(std::make_unique<RateLimiter>(cfg.rc_login.account)),
+      login_failed_limiter(std::make_unique<RateLimiter>(cfg.rc_login.failed_attempts)),
       registration_limiter(std::make_unique<RateLimiter>(cfg.rc_registration)),
-      transient(std::make_unique<TransientStore>()) {
+      message_limiter(std::make_unique<RateLimiter>(cfg.rc_message)),
+      transient(std::make_unique<TransientStore>()),
+      typing(std::make_unique<TypingTracker>()) {
   auto conn = db.Acquire();
   event_context.features = events::SchemaFeatures::Read(*conn);
   notifier.Notify(events::MaxStreamOrdering(*conn));

@@ -20,6 +20,7 @@ namespace strata::handlers {
 
 class RateLimiter;
 class TransientStore;
+class TypingTracker;
 
 struct Services {
   // REQUIRES: the database has been prepared for `release` (PrepareDatabase) before this
@@ -34,9 +35,15 @@ struct Services {
   const schema::Release& release;
   events::EventContext event_context;  // server name, key, schema features, clock
   events::Notifier notifier;
+  // Synapse's rc_* limiters: rc_login.address by client IP, rc_login.account and
+  // rc_login.failed_attempts by user id, rc_registration by IP, rc_message by user id.
   std::unique_ptr<RateLimiter> login_limiter;
+  std::unique_ptr<RateLimiter> login_account_limiter;
+  std::unique_ptr<RateLimiter> login_failed_limiter;
   std::unique_ptr<RateLimiter> registration_limiter;
-  std::unique_ptr<TransientStore> transient;  // UIA sessions, nonces, typing: in memory only
+  std::unique_ptr<RateLimiter> message_limiter;
+  std::unique_ptr<TransientStore> transient;  // UIA sessions, nonces, txn ids: in memory only
+  std::unique_ptr<TypingTracker> typing;      // who is typing where: in memory only
   // The admin API's background_updates/enabled switch; the background runner should honour it.
   std::atomic<bool> background_updates_enabled{true};
 

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "events/event_store.h"
+
 namespace strata::handlers {
 namespace {
 
@@ -45,10 +47,8 @@ const std::map<std::string, StateField>& StateFields() {
 
 json ContentOf(Connection& conn, const std::optional<std::string>& event_id) {
   if (!event_id) return json();
-  auto text = conn.QueryValue("SELECT content FROM events WHERE event_id = ?", {*event_id});
-  if (!text) return json();
-  json j = json::parse(*text, nullptr, false);
-  return j.is_discarded() ? json() : j;
+  // From event_json: Synapse left events.content NULL, so older events have only that.
+  return events::EventContent(conn, *event_id);
 }
 
 bool IsLocal(const std::string& user_id, const std::string& server_name) {

@@ -5,7 +5,9 @@
 
 #include "events/event_store.h"
 #include "handlers/api_error.h"
+#include "handlers/receipts.h"
 #include "handlers/rooms.h"
+#include "handlers/typing.h"
 
 namespace strata::handlers {
 namespace {
@@ -15,6 +17,56 @@ using storage::Connection;
 
 constexpr int64_t kDefaultTimelineLimit = 10;
 constexpr int64_t kMaxTimeout = 10 * 60 * 1000;
+
+// A position in every stream /sync reads. Written in Synapse's layout,
+// "s<events>_<presence>_<typing>_<receipts>_<account data>_<push rules>_<to-device>_
+// <device lists>_<groups>", with 0 for the streams Strata does not have. A plain "s<N>"
+// (older Strata tokens) carries only the event position.
+struct SyncToken {
+  int64_t events = 0;
+  int64_t typing = 0;
+  int64_t receipts = 0;
+  int64_t account_data = 0;
+
+  std::string Format() const {
+    return "s" + std::to_string(events) + "_0_" + std::to_string(typing) + "_" +
+           std::to_string(receipts) + "_" + std::to_string(account_data) + "_0_0_0_0";
+  }
+  static std::optional<SyncToken> Parse(const std::string& text) {
+    if (text.size() < 2 || text[0] != 's') return std::nullopt;
+    std::vector<int64_t> parts;
+    size_t start = 1;
+    while (true) {
+      const size_t end = text.find('_', start);
+      const std::string digits = text.substr(start, end == std::string::npos ? end : end - start);
+      if (digits.empty() || digits.size() > 18 ||
+          !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      parts.push_back(std::stoll(digits));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    if (parts.size() == 1) return SyncToken{parts[0], 0, 0, 0};
+    if (parts.size() < 5) return std::nullopt;
+    return SyncToken{parts[0], parts[2], parts[3], parts[4]};
+  }
+};
+
+int64_t MaxAccountDataStream(Connection& conn) {
+  return std::max(
+      conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM account_data").value_or(0),
+      conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM room_account_data").value_or(0));
+}
+
+json AccountDataEvents(const std::vector<storage::Row>& rows) {
+  json out = json::array();
+  for (const auto& row : rows) {
+    json content = json::parse(row.Text(1), nullptr, false);
+    if (!content.is_discarded()) out.push_back({{"type", row.Text(0)}, {"content", content}});
+  }
+  return out;
+}
 
 json ParseFilter(Services& s, const Requester& r, const std::optional<std::string>& filter) {
   if (!filter) return json::object();
@@ -135,9 +187,9 @@ json InviteSection(Services& s, Connection& conn, const Membership& m) {
 }  // namespace
 
 json Sync(Services& s, const Requester& r, const SyncQuery& q) {
-  std::optional<int64_t> since;
+  std::optional<SyncToken> since;
   if (q.since) {
-    since = ParseStreamToken(*q.since);
+    since = SyncToken::Parse(*q.since);
     if (!since) throw InvalidParam("Invalid since token");
   }
   const json filter = ParseFilter(s, r, q.filter);
@@ -146,49 +198,83 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
 
   while (true) {
+    const uint64_t generation = s.notifier.generation();
     json rooms = {{"join", json::object()}, {"invite", json::object()}, {"leave", json::object()}};
-    int64_t upto = 0;
+    SyncToken upto;
+    upto.typing = s.typing->Serial(s.NowMs());
+    // Typing lives in memory: a token from before a restart may be ahead of it.
+    const int64_t typing_since = since && since->typing <= upto.typing ? since->typing : 0;
     json account_data = json::array();
     {
       auto conn = s.db.Acquire();
-      upto = events::MaxStreamOrdering(*conn);
+      upto.events = events::MaxStreamOrdering(*conn);
+      upto.receipts = MaxReceiptStream(*conn);
+      upto.account_data = MaxAccountDataStream(*conn);
+      const int64_t ev_since = since ? since->events : 0;
       for (const auto& m : Memberships(*conn, r.user_id)) {
         if (m.membership == "join") {
-          const bool changed = !since || q.full_state ||
+          // What is ephemeral or per-user in this room since the token.
+          json ephemeral = json::array();
+          auto typing = s.typing->Room(m.room_id, s.NowMs());
+          if (typing && (since ? typing->serial > typing_since : !typing->user_ids.empty())) {
+            ephemeral.push_back(
+                {{"type", "m.typing"}, {"content", {{"user_ids", typing->user_ids}}}});
+          }
+          // Streams that have not moved since the token need no query.
+          const int64_t receipts_since = since ? since->receipts : 0;
+          if (upto.receipts > receipts_since) {
+            json receipt = ReceiptEvent(*conn, m.room_id, receipts_since, upto.receipts);
+            if (!receipt.is_null()) ephemeral.push_back(std::move(receipt));
+          }
+          const int64_t data_since = since ? since->account_data : 0;
+          const json room_data =
+              upto.account_data > data_since
+                  ? AccountDataEvents(conn->Query(
+                        "SELECT account_data_type, content FROM room_account_data WHERE "
+                        "user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
+                        "ORDER BY stream_id",
+                        {r.user_id, m.room_id, data_since, upto.account_data}))
+                  : json::array();
+          const bool changed = !since || q.full_state || !ephemeral.empty() || !room_data.empty() ||
                                conn->QueryInt(
                                        "SELECT COUNT(*) FROM events WHERE room_id = ? AND "
                                        "stream_ordering > ? AND stream_ordering <= ?",
-                                       {m.room_id, *since, upto})
+                                       {m.room_id, ev_since, upto.events})
                                        .value_or(0) > 0;
           if (changed) {
-            rooms["join"][m.room_id] =
-                RoomSection(s, *conn, m, since.value_or(0), !since, upto, limit, q.full_state);
+            json section =
+                RoomSection(s, *conn, m, ev_since, !since, upto.events, limit, q.full_state);
+            section["ephemeral"]["events"] = std::move(ephemeral);
+            section["account_data"]["events"] = room_data;
+            rooms["join"][m.room_id] = std::move(section);
           }
         } else if (m.membership == "invite") {
-          if (!since || m.stream > *since) rooms["invite"][m.room_id] = InviteSection(s, *conn, m);
-        } else if (since && m.stream > *since && m.stream <= upto) {
-          json section = RoomSection(s, *conn, m, *since, false, m.stream, limit, false);
+          if (!since || m.stream > ev_since)
+            rooms["invite"][m.room_id] = InviteSection(s, *conn, m);
+        } else if (since && m.stream > ev_since && m.stream <= upto.events) {
+          json section = RoomSection(s, *conn, m, ev_since, false, m.stream, limit, false);
           section.erase("ephemeral");
           section.erase("unread_notifications");
           section.erase("summary");
           rooms["leave"][m.room_id] = section;
         }
       }
-      if (!since) {
-        for (const auto& row :
-             conn->Query("SELECT account_data_type, content FROM account_data WHERE user_id = ?",
-                         {r.user_id})) {
-          json content = json::parse(row.Text(1), nullptr, false);
-          if (!content.is_discarded()) {
-            account_data.push_back({{"type", row.Text(0)}, {"content", content}});
-          }
-        }
-      }
+      account_data = AccountDataEvents(
+          conn->Query("SELECT account_data_type, content FROM account_data WHERE user_id = ? AND "
+                      "stream_id > ? AND stream_id <= ? ORDER BY stream_id",
+                      {r.user_id, since ? since->account_data : 0, upto.account_data}));
     }
-    const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty();
+    const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty() &&
+                       account_data.empty();
     const auto now = std::chrono::steady_clock::now();
     if (!since || !empty || now >= deadline) {
-      return {{"next_batch", StreamToken(std::max(upto, since.value_or(0)))},
+      if (since) {
+        // Never hand back a token behind the one given.
+        upto.events = std::max(upto.events, since->events);
+        upto.receipts = std::max(upto.receipts, since->receipts);
+        upto.account_data = std::max(upto.account_data, since->account_data);
+      }
+      return {{"next_batch", upto.Format()},
               {"rooms", rooms},
               {"presence", {{"events", json::array()}}},
               {"account_data", {{"events", account_data}}},
@@ -196,8 +282,12 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
               {"device_lists", {{"changed", json::array()}, {"left", json::array()}}},
               {"device_one_time_keys_count", json::object()}};
     }
-    s.notifier.WaitPast(std::max(upto, *since),
-                        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    // Wait for news, or for the next typer's timeout to lapse (which is news too).
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (auto expiry = s.typing->NextExpiryIn(s.NowMs())) {
+      wait = std::min(wait, std::chrono::milliseconds(*expiry + 1));
+    }
+    s.notifier.WaitForChange(generation, wait);
   }
 }
 

@@ -10,19 +10,25 @@ constexpr int64_t kSessionLifetimeMs = 30 * 60 * 1000;
 constexpr int64_t kNonceLifetimeMs = 60 * 1000;
 }  // namespace
 
-int64_t RateLimiter::Acquire(const std::string& key, int64_t now_ms) {
-  if (limit_.per_second <= 0) return 0;
+int64_t RateLimiter::Check(const std::string& key, int64_t now_ms, bool update,
+                           std::optional<config::RateLimit> limit) {
+  const config::RateLimit l = limit.value_or(limit_);
+  if (l.per_second <= 0) return 0;
   std::lock_guard lock(mu_);
-  Bucket& b = buckets_[key];
-  const double capacity = std::max(1, limit_.burst_count);
-  if (b.updated_ms == 0) b.tokens = capacity;
-  b.tokens = std::min(capacity, b.tokens + (now_ms - b.updated_ms) / 1000.0 * limit_.per_second);
-  b.updated_ms = now_ms;
-  if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
-    return 0;
+  Bucket current = buckets_.count(key) ? buckets_[key] : Bucket{};
+  const double capacity = std::max(1, l.burst_count);
+  if (current.updated_ms == 0) current.tokens = capacity;
+  current.tokens =
+      std::min(capacity, current.tokens + (now_ms - current.updated_ms) / 1000.0 * l.per_second);
+  current.updated_ms = now_ms;
+  int64_t wait = 0;
+  if (current.tokens >= 1.0) {
+    current.tokens -= 1.0;
+  } else {
+    wait = static_cast<int64_t>((1.0 - current.tokens) / l.per_second * 1000.0) + 1;
   }
-  return static_cast<int64_t>((1.0 - b.tokens) / limit_.per_second * 1000.0) + 1;
+  if (update) buckets_[key] = current;
+  return wait;
 }
 
 void TransientStore::Expire(int64_t now_ms) {

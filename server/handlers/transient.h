@@ -19,7 +19,11 @@ class RateLimiter {
  public:
   explicit RateLimiter(config::RateLimit limit) : limit_(limit) {}
   // 0 if the action may go ahead (and counts it); otherwise milliseconds until it may.
-  int64_t Acquire(const std::string& key, int64_t now_ms);
+  int64_t Acquire(const std::string& key, int64_t now_ms) { return Check(key, now_ms, true); }
+  // As Acquire, with `update` false only looking (Synapse's ratelimit(update=False)), and
+  // with `limit` replacing the configured one for this key (a ratelimit_override row).
+  int64_t Check(const std::string& key, int64_t now_ms, bool update,
+                std::optional<config::RateLimit> limit = std::nullopt);
 
  private:
   struct Bucket {

@@ -1,6 +1,8 @@
 #include "handlers/user_data.h"
 
 #include "handlers/api_error.h"
+#include "handlers/ratelimit.h"
+#include "handlers/rooms.h"
 
 namespace strata::handlers {
 namespace {
@@ -11,6 +13,35 @@ void RequireSelf(const Requester& r, const std::string& user_id, const char* wha
     throw Forbidden(std::string("Cannot ") + what + " for other users.");
   }
 }
+// A user already in the user directory gets their new profile there and in its search
+// table, as Synapse's update_profile_in_user_dir wrote them.
+void UpdateUserDirectory(storage::Connection& conn, const std::string& user_id,
+                         const std::string& localpart) {
+  if (conn.Query("SELECT 1 FROM user_directory WHERE user_id = ?", {user_id}).empty()) return;
+  auto rows =
+      conn.Query("SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", {localpart});
+  std::optional<std::string> displayname, avatar_url;
+  if (!rows.empty()) {
+    displayname = rows[0].OptText(0);
+    avatar_url = rows[0].OptText(1);
+  }
+  conn.Execute("UPDATE user_directory SET display_name = ?, avatar_url = ? WHERE user_id = ?",
+               {displayname, avatar_url, user_id});
+  conn.Execute("DELETE FROM user_directory_search WHERE user_id = ?", {user_id});
+  if (conn.engine() == storage::Engine::kPostgres) {
+    // Localpart weighted most, then the display name, then the server name.
+    const std::string domain = user_id.substr(user_id.find(':') + 1);
+    conn.Execute(
+        "INSERT INTO user_directory_search (user_id, vector) VALUES (?, "
+        "setweight(to_tsvector('english', ?), 'A') || setweight(to_tsvector('english', ?), 'D') "
+        "|| setweight(to_tsvector('english', COALESCE(?, '')), 'B'))",
+        {user_id, localpart, domain, displayname});
+  } else {
+    conn.Execute("INSERT INTO user_directory_search (user_id, value) VALUES (?, ?)",
+                 {user_id, displayname ? user_id + " " + *displayname : user_id});
+  }
+}
+
 }  // namespace
 
 json GetProfile(Services& s, const std::string& user_id) {
@@ -33,13 +64,20 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
   if (value && value->size() > 256) throw ApiError(400, "M_INVALID_PARAM", field + " is too long");
   auto local = LocalpartOf(s, user_id);
   if (!local) throw NotFound("Profile was not found");
-  auto conn = s.db.AcquireWriter();
-  storage::Transaction txn(*conn);
-  if (conn->Query("SELECT 1 FROM profiles WHERE user_id = ?", {*local}).empty()) {
-    conn->Execute("INSERT INTO profiles (user_id) VALUES (?)", {*local});
+  // The member events this causes count once against rc_message, checked before anything
+  // is written.
+  RatelimitMessage(s, r);
+  {
+    auto conn = s.db.AcquireWriter();
+    storage::Transaction txn(*conn);
+    if (conn->Query("SELECT 1 FROM profiles WHERE user_id = ?", {*local}).empty()) {
+      conn->Execute("INSERT INTO profiles (user_id) VALUES (?)", {*local});
+    }
+    conn->Execute("UPDATE profiles SET " + field + " = ? WHERE user_id = ?", {value, *local});
+    UpdateUserDirectory(*conn, user_id, *local);
+    txn.Commit();
   }
-  conn->Execute("UPDATE profiles SET " + field + " = ? WHERE user_id = ?", {value, *local});
-  txn.Commit();
+  RefreshJoinedMemberships(s, user_id);
 }
 
 void PutAccountData(Services& s, const Requester& r, const std::string& user_id,

@@ -4,6 +4,7 @@
 
 #include "crypto/room_versions.h"
 #include "handlers/directory.h"
+#include "handlers/receipts.h"
 #include "handlers/rooms.h"
 #include "handlers/sync.h"
 #include "handlers/user_data.h"
@@ -181,24 +182,19 @@ void ClientApi::MountRooms() {
     if (q.limit < 0) throw MatrixError(400, errcode::kInvalidParam, "limit must not be negative");
     return Ok(handlers::GetMessages(s_, r, req.Param("room"), q));
   });
-  // Ephemeral things Strata does not keep: answered as the spec says, with nothing stored.
-  Authed("PUT", "/rooms/{room}/typing/{userId}", [](const Request& req, const Requester& r) {
-    const json& body = req.JsonObject();
-    if (!body.contains("typing") || !body["typing"].is_boolean()) {
-      throw MatrixError(400, errcode::kBadJson, "Param \"typing\" must be a boolean");
-    }
-    if (req.Param("userId") != r.user_id) {
-      throw MatrixError(403, errcode::kForbidden, "Cannot set typing state for other users");
-    }
+  // Typing (in memory), receipts and read markers (stored as Synapse stored them).
+  Authed("PUT", "/rooms/{room}/typing/{userId}", [this](const Request& req, const Requester& r) {
+    handlers::SetTyping(s_, r, req.Param("room"), req.Param("userId"), req.JsonObject());
     return Ok();
   });
   Authed("POST", "/rooms/{room}/receipt/{type}/{eventId}",
-         [](const Request& req, const Requester&) {
+         [this](const Request& req, const Requester& r) {
            BodyObject(req);
+           handlers::PostReceipt(s_, r, req.Param("room"), req.Param("type"), req.Param("eventId"));
            return Ok();
          });
-  Authed("POST", "/rooms/{room}/read_markers", [](const Request& req, const Requester&) {
-    req.JsonObject();
+  Authed("POST", "/rooms/{room}/read_markers", [this](const Request& req, const Requester& r) {
+    handlers::SetReadMarkers(s_, r, req.Param("room"), req.JsonObject());
     return Ok();
   });
 }
@@ -268,10 +264,16 @@ void ClientApi::MountDirectory() {
     handlers::SetVisibility(s_, &r, req.Param("room"), visibility);
     return Ok();
   });
+  // Another server's directory would be fetched over federation, which Strata does not
+  // speak: answered as when the remote server cannot be reached. Synapse 1.18 let that failure
+  // out as 500 M_UNKNOWN "Internal server error"; later Synapse answers 502 M_UNKNOWN naming
+  // the failure, which is what this says (clients show "cannot reach that server's list").
   auto check_server = [this](const Request& req) {
     auto server = req.Query("server");
     if (server && *server != s_.server_name()) {
-      throw MatrixError(400, errcode::kUnknown, "Strata does not fetch remote room lists");
+      throw MatrixError(
+          502, errcode::kUnknown,
+          "Failed to fetch room list from " + *server + ": this server does not federate");
     }
   };
   Route("GET", "/publicRooms", [this, check_server](const Request& req) {

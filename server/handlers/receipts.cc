@@ -1,0 +1,157 @@
+#include "handlers/receipts.h"
+
+#include <algorithm>
+
+#include "events/event_store.h"
+#include "handlers/api_error.h"
+#include "handlers/typing.h"
+#include "handlers/user_data.h"
+
+namespace strata::handlers {
+namespace {
+
+using nlohmann::json;
+using storage::Connection;
+
+constexpr int64_t kDefaultTypingTimeoutMs = 30000;
+constexpr int64_t kMaxTypingTimeoutMs = 120000;
+
+void RequireJoined(Connection& conn, const Requester& r, const std::string& room_id) {
+  if (!events::RoomVersionOf(conn, room_id)) throw NotFound("Unknown room " + room_id);
+  if (events::MembershipOf(conn, room_id, r.user_id) != std::optional<std::string>("join")) {
+    throw Forbidden("User " + r.user_id + " not in room " + room_id);
+  }
+}
+
+// (topological, stream) ordering of an event of the room; 404 if it is not one.
+std::pair<int64_t, int64_t> EventOrdering(Connection& conn, const std::string& room_id,
+                                          const std::string& event_id) {
+  auto rows = conn.Query(
+      "SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ? AND "
+      "room_id = ?",
+      {event_id, room_id});
+  if (rows.empty()) throw NotFound("Event " + event_id + " not found in room " + room_id);
+  return {rows[0].Int(0), rows[0].Int(1)};
+}
+
+std::string RequiredEventId(const json& body, const char* key) {
+  if (!body[key].is_string() || body[key].get<std::string>().empty()) {
+    throw BadJson(std::string("Param \"") + key + "\" must be an event id");
+  }
+  return body[key].get<std::string>();
+}
+
+}  // namespace
+
+void PostReceipt(Services& s, const Requester& r, const std::string& room_id,
+                 const std::string& receipt_type, const std::string& event_id) {
+  if (receipt_type != "m.read") throw ApiError(400, "M_UNKNOWN", "Receipt type must be 'm.read'");
+  auto conn = s.db.AcquireWriter();
+  RequireJoined(*conn, r, room_id);
+  const int64_t ordering = EventOrdering(*conn, room_id, event_id).second;
+  storage::Transaction txn(*conn);
+  // A receipt never moves back: a later event's receipt stays.
+  auto existing = conn->QueryInt(
+      "SELECT e.stream_ordering FROM receipts_linearized r JOIN events e ON e.event_id = "
+      "r.event_id AND e.room_id = r.room_id WHERE r.room_id = ? AND r.receipt_type = ? AND "
+      "r.user_id = ?",
+      {room_id, receipt_type, r.user_id});
+  if (existing && *existing >= ordering) return;
+  const int64_t stream_id = MaxReceiptStream(*conn) + 1;
+  const std::string data = json{{"ts", s.NowMs()}}.dump();
+  conn->Execute(
+      "DELETE FROM receipts_linearized WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
+      {room_id, receipt_type, r.user_id});
+  conn->Execute(
+      "INSERT INTO receipts_linearized (stream_id, room_id, receipt_type, user_id, event_id, "
+      "data) VALUES (?, ?, ?, ?, ?, ?)",
+      {stream_id, room_id, receipt_type, r.user_id, event_id, data});
+  conn->Execute("DELETE FROM receipts_graph WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
+                {room_id, receipt_type, r.user_id});
+  conn->Execute(
+      "INSERT INTO receipts_graph (room_id, receipt_type, user_id, event_ids, data) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {room_id, receipt_type, r.user_id, json::array({event_id}).dump(), data});
+  // Notifications up to what the user has read are done with (highlights aside), as Synapse
+  // dropped them when a read receipt arrived.
+  conn->Execute(
+      "DELETE FROM event_push_actions WHERE room_id = ? AND user_id = ? AND stream_ordering <= ? "
+      "AND highlight = 0",
+      {room_id, r.user_id, ordering});
+  txn.Commit();
+  s.notifier.Poke();
+}
+
+void SetReadMarkers(Services& s, const Requester& r, const std::string& room_id, const json& body) {
+  std::optional<std::string> fully_read, read;
+  if (body.contains("m.fully_read") && !body["m.fully_read"].is_null()) {
+    fully_read = RequiredEventId(body, "m.fully_read");
+  }
+  if (body.contains("m.read") && !body["m.read"].is_null()) read = RequiredEventId(body, "m.read");
+  if (!fully_read && !read) throw MissingParam("Missing read marker event ID: m.fully_read");
+  if (read) PostReceipt(s, r, room_id, "m.read", *read);
+  if (!fully_read) return;
+  {
+    auto conn = s.db.Acquire();
+    RequireJoined(*conn, r, room_id);
+    const auto wanted = EventOrdering(*conn, room_id, *fully_read);
+    // Only forwards: a marker already on a later event stays.
+    auto current = conn->QueryValue(
+        "SELECT content FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
+        "account_data_type = 'm.fully_read'",
+        {r.user_id, room_id});
+    if (current) {
+      json content = json::parse(*current, nullptr, false);
+      if (content.is_object() && content.contains("event_id") && content["event_id"].is_string()) {
+        auto rows = conn->Query(
+            "SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ?",
+            {content["event_id"].get<std::string>()});
+        if (!rows.empty() && std::pair(rows[0].Int(0), rows[0].Int(1)) >= wanted) return;
+      }
+    }
+  }
+  PutAccountData(s, r, r.user_id, room_id, "m.fully_read", json{{"event_id", *fully_read}});
+}
+
+void SetTyping(Services& s, const Requester& r, const std::string& room_id,
+               const std::string& user_id, const json& body) {
+  if (!body.contains("typing") || !body["typing"].is_boolean()) {
+    throw BadJson("Param \"typing\" must be a boolean");
+  }
+  int64_t timeout = kDefaultTypingTimeoutMs;
+  if (body.contains("timeout") && !body["timeout"].is_null()) {
+    if (!body["timeout"].is_number_integer() || body["timeout"].get<int64_t>() < 0) {
+      throw BadJson("Param \"timeout\" must be a non-negative integer");
+    }
+    timeout = std::min(body["timeout"].get<int64_t>(), kMaxTypingTimeoutMs);
+  }
+  if (user_id != r.user_id) throw Forbidden("Cannot set another user's typing state");
+  {
+    auto conn = s.db.Acquire();
+    RequireJoined(*conn, r, room_id);
+  }
+  if (s.typing->Set(room_id, r.user_id, body["typing"].get<bool>(), s.NowMs(), timeout)) {
+    s.notifier.Poke();
+  }
+}
+
+int64_t MaxReceiptStream(Connection& conn) {
+  return conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM receipts_linearized").value_or(0);
+}
+
+json ReceiptEvent(Connection& conn, const std::string& room_id, int64_t after, int64_t upto) {
+  auto rows = conn.Query(
+      "SELECT event_id, receipt_type, user_id, data FROM receipts_linearized WHERE room_id = ? "
+      "AND stream_id > ? AND stream_id <= ? ORDER BY stream_id",
+      {room_id, after, upto});
+  if (rows.empty()) return nullptr;
+  json content = json::object();
+  for (const auto& row : rows) {
+    json data = json::parse(row.Text(3), nullptr, false);
+    if (data.is_discarded()) data = json::object();
+    content[row.Text(0)][row.Text(1)][row.Text(2)] = data;
+  }
+  return {{"type", "m.receipt"}, {"content", content}};
+}
+
+}  // namespace strata::handlers
