@@ -132,6 +132,7 @@ class PoliteUpdater {
     background::BackgroundUpdater updater(**conn, background::HandlerRegistry::Builtin(), mode,
                                           update_settings);
     InstallBatchCrashHook(updater);
+    bool idle = false;
     while (true) {
       {
         std::unique_lock lock(mu_);
@@ -141,10 +142,16 @@ class PoliteUpdater {
       try {
         auto batch = updater.RunOneBatch();
         if (!batch) {
-          STRATA_LOG(Info, "strata.background")
-              << "No more background updates to do. Unscheduling background update task.";
-          return;
+          // Stay alive, idle: the admin API's start_job queues new updates while serving, and
+          // they must run without a restart (as Synapse's start_job kicks its updater).
+          if (!idle) {
+            STRATA_LOG(Info, "strata.background")
+                << "No more background updates to do. Unscheduling background update task.";
+          }
+          idle = true;
+          continue;
         }
+        idle = false;
         if (batch->finished) {
           STRATA_LOG(Info, "strata.background")
               << "background update " << batch->update << " finished";

@@ -1,9 +1,14 @@
 #include "handlers/admin.h"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <map>
+#include <set>
 
 #include "background/update_handler.h"
 #include "background/updater.h"
+#include "events/event_store.h"
 #include "handlers/api_error.h"
 #include "handlers/directory.h"
 #include "handlers/send_event.h"
@@ -269,6 +274,18 @@ json RoomMembers(Services& s, const std::string& room_id) {
   return {{"members", members}, {"total", members.size()}};
 }
 
+json RoomState(Services& s, const std::string& room_id) {
+  auto conn = s.db.Acquire();
+  if (conn->Query("SELECT 1 FROM rooms WHERE room_id = ?", {room_id}).empty()) {
+    throw NotFound("Room not found");
+  }
+  std::vector<std::string> ids;
+  for (const auto& [key, event_id] : events::CurrentState(*conn, room_id)) ids.push_back(event_id);
+  json state = json::array();
+  for (auto& event : events::ClientEvents(*conn, ids, s.NowMs())) state.push_back(event);
+  return {{"state", state}};
+}
+
 json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, bool purge) {
   json members = RoomMembers(s, room_id)["members"];
   json kicked = json::array();
@@ -373,8 +390,134 @@ json SchemaInfo(Services& s) {
           {"upgraded", state ? json(state->upgraded) : json()},
           {"applied_deltas", applied},
           {"behaves_as", s.release.name},
+          {"database_engine", conn->engine() == storage::Engine::kSqlite ? "sqlite3" : "psycopg2"},
+          {"database", s.config.database.database},
           {"release_schema_version", s.release.schema_version},
           {"pending_background_updates", pending}};
+}
+
+json DirectoryHealth(Services& s) {
+  const bool separated = s.release.stats == schema::StatsEngine::kSeparated;
+  // What a client sees: the behaved-as release's own /publicRooms, unpaged.
+  std::set<std::string> listed;
+  const json directory = PublicRooms(s, PublicRoomsQuery{});
+  for (const auto& entry : directory["chunk"]) {
+    listed.insert(entry["room_id"].get<std::string>());
+  }
+  auto conn = s.db.Acquire();
+  std::map<std::string, int64_t> joined;
+  for (const auto& row : conn->Query(
+           "SELECT c.room_id, COUNT(*) FROM current_state_events c JOIN room_memberships m ON "
+           "m.event_id = c.event_id WHERE c.type = 'm.room.member' AND m.membership = 'join' "
+           "GROUP BY c.room_id")) {
+    joined[row.Text(0)] = row.Int(1);
+  }
+  // Before 1.4 the separated stats tables do not exist: their columns read as NULL.
+  const std::string sql =
+      separated ? "SELECT r.room_id, r.is_public, c.joined_members, "
+                  "CASE WHEN s.room_id IS NULL THEN 0 ELSE 1 END, s.name FROM rooms r "
+                  "LEFT JOIN room_stats_current c ON c.room_id = r.room_id "
+                  "LEFT JOIN room_stats_state s ON s.room_id = r.room_id ORDER BY r.room_id"
+                : "SELECT room_id, is_public, NULL, 0, NULL FROM rooms ORDER BY room_id";
+  json rooms = json::array();
+  int64_t hidden = 0;
+  for (const auto& row : conn->Query(sql)) {
+    const std::string room_id = row.Text(0);
+    const bool is_public = row.Bool(1);
+    const int64_t actual = joined.count(room_id) ? joined[room_id] : 0;
+    std::optional<std::string> name = row.OptText(4);
+    if (!name) {
+      auto state = events::CurrentState(*conn, room_id);
+      auto it = state.find({"m.room.name", ""});
+      if (it != state.end()) {
+        json content = events::EventContent(*conn, it->second);
+        if (content.is_object() && content.contains("name") && content["name"].is_string())
+          name = content["name"].get<std::string>();
+      }
+    }
+    json problems = json::array();
+    const bool in_directory = listed.count(room_id) > 0;
+    if (is_public && !in_directory && separated) {
+      if (row.IsNull(2)) {
+        problems.push_back("no room_stats_current row");
+      } else if (row.Int(2) == 0 && actual > 0) {
+        problems.push_back("room_stats_current.joined_members is 0 but " + std::to_string(actual) +
+                           " members are joined");
+      } else if (row.Int(2) != actual) {
+        problems.push_back("room_stats_current.joined_members is " + std::to_string(row.Int(2)) +
+                           " but " + std::to_string(actual) + " members are joined");
+      }
+      if (!row.Bool(3)) problems.push_back("no room_stats_state row");
+    }
+    if (!problems.empty()) ++hidden;
+    rooms.push_back({{"room_id", room_id},
+                     {"name", name ? json(*name) : json()},
+                     {"is_public", is_public},
+                     {"stats_joined_members", row.IsNull(2) ? json() : json(row.Int(2))},
+                     {"joined_members", actual},
+                     {"has_stats_state", row.Bool(3)},
+                     {"in_directory", in_directory},
+                     {"problems", problems}});
+  }
+  return {{"behaves_as", s.release.name},
+          {"directory_reads", s.release.directory == schema::RoomDirectorySource::kStatsTables
+                                  ? "stats_tables"
+                                  : "current_state"},
+          {"rooms", rooms},
+          {"published", std::count_if(rooms.begin(), rooms.end(),
+                                      [](const json& r) { return r["is_public"].get<bool>(); })},
+          {"listed", listed.size()},
+          {"hidden_by_stats", hidden}};
+}
+
+namespace {
+
+// A single read-only statement: starts with SELECT and has no second statement.
+bool IsSingleSelect(const std::string& sql) {
+  std::string text = sql;
+  while (!text.empty() &&
+         (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';')) {
+    text.pop_back();
+  }
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos || text.find(';') != std::string::npos) return false;
+  std::string head = text.substr(start, 6);
+  std::transform(head.begin(), head.end(), head.begin(), ::toupper);
+  return head == "SELECT";
+}
+
+}  // namespace
+
+json UpgradePrechecks(Services& s, const std::string& target) {
+  const auto& catalogue = schema::Catalogue::Builtin();
+  const schema::Release* to = catalogue.Find(target);
+  if (!to) throw InvalidParam("Unknown release: " + target);
+  json checks = json::array();
+  auto conn = s.db.Acquire();
+  for (const auto& release : catalogue.releases()) {
+    if (!(s.release.version < release.version) || to->version < release.version) continue;
+    for (const auto& note : release.notes) {
+      const std::string& sql =
+          conn->engine() == storage::Engine::kSqlite ? note.sql_sqlite : note.sql_postgres;
+      if (sql.empty() || !IsSingleSelect(sql)) continue;
+      json check = {{"release", release.name}, {"title", note.title}, {"sql", sql}};
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        storage::Transaction txn(*conn);  // never committed: rolled back on scope exit
+        auto rows = conn->Query(sql);
+        check["ok"] = true;
+        check["result"] = rows.empty() || rows[0].IsNull(0) ? json() : json(rows[0].Text(0));
+      } catch (const storage::DatabaseError& e) {
+        check["ok"] = false;
+        check["error"] = e.what();
+      }
+      check["elapsed_ms"] =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      checks.push_back(check);
+    }
+  }
+  return {{"from", s.release.name}, {"to", to->name}, {"checks", checks}};
 }
 
 }  // namespace strata::handlers

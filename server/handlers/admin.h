@@ -44,12 +44,31 @@ struct RoomListQuery {
 nlohmann::json ListRooms(Services& s, const RoomListQuery& q);
 nlohmann::json RoomDetails(Services& s, const std::string& room_id);
 nlohmann::json RoomMembers(Services& s, const std::string& room_id);
+// GET /v1/rooms/{id}/state (as later Synapse has it): {"state": [event, ...]}, the room's
+// current state events ordered by type and state key.
+nlohmann::json RoomState(Services& s, const std::string& room_id);
 // Makes every local member leave, unpublishes the room and removes its aliases; with `purge`
 // also deletes its events from the database. Returns Synapse's summary.
 nlohmann::json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, bool purge);
 
 nlohmann::json BackgroundUpdateStatus(Services& s);
 void StartBackgroundJob(Services& s, const std::string& job_name);
+// Also names the database engine ("sqlite3"/"psycopg2") and where the database lives (the
+// SQLite path or the PostgreSQL database name, never a password), for the console's advisor.
 nlohmann::json SchemaInfo(Services& s);
+
+// Strata-specific, read-only: every room beside the facts that decide whether the room
+// directory lists it: rooms.is_public, room_stats_current.joined_members, the joined count
+// from current state, whether room_stats_state has a row, and whether the directory of the
+// behaved-as release lists it. `problems` explains each published room the directory hides
+// (the 1.4-1.12 statistics bug: joined_members 0 while members are joined).
+nlohmann::json DirectoryHealth(Services& s);
+
+// Strata-specific: runs the pre-check queries the release catalogue's upgrade notes give for
+// every release after the behaved-as one up to `target` (those that are a single SELECT, in
+// this engine's form) and reports each one's answer or error and how long it took: the notes'
+// estimate of the upgrade's downtime. Nothing is written: each runs in a transaction that is
+// rolled back. InvalidParam if `target` is not a catalogued release.
+nlohmann::json UpgradePrechecks(Services& s, const std::string& target);
 
 }  // namespace strata::handlers

@@ -113,6 +113,19 @@ void MountAdminApi(HttpServer& server, Services& s) {
              [&s](const Request& req, const Requester&) {
                return Ok(handlers::RoomMembers(s, req.Param("room")));
              });
+  AdminRoute(server, s, "GET", "/v1/rooms/{room}/state",
+             [&s](const Request& req, const Requester&) {
+               return Ok(handlers::RoomState(s, req.Param("room")));
+             });
+  // Strata-specific (read-only): why a published room is or is not in the room directory.
+  AdminRoute(server, s, "GET", "/v1/directory_health",
+             [&s](const Request&, const Requester&) { return Ok(handlers::DirectoryHealth(s)); });
+  // Strata-specific: the upgrade notes' read-only pre-check queries, run and timed.
+  AdminRoute(server, s, "GET", "/v1/upgrade_prechecks", [&s](const Request& req, const Requester&) {
+    auto to = req.Query("to");
+    if (!to) throw MatrixError(400, errcode::kMissingParam, "Missing param: to");
+    return Ok(handlers::UpgradePrechecks(s, *to));
+  });
   AdminRoute(server, s, "POST", "/v1/rooms/{room}/delete",
              [&s](const Request& req, const Requester& r) {
                const json& body = routes::BodyObject(req);

@@ -1,0 +1,77 @@
+#include "client/config_lint.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+
+#include "config/homeserver_config.h"
+#include "config/startup_checks.h"
+#include "schema/catalogue.h"
+
+namespace strata::console {
+namespace {
+
+// The 1-based line of a dotted key ("email.smtp_host", "listeners.0.port") in `root`, or the
+// line of its deepest present parent; 0 if not even the first part is there.
+int LineOf(const YAML::Node& root, const std::string& key) {
+  if (!root || !root.IsMap() || key.empty()) return 0;
+  std::istringstream parts(key);
+  YAML::Node node = root;
+  int line = 0;
+  for (std::string part; std::getline(parts, part, '.');) {
+    YAML::Node next;
+    if (node.IsMap()) {
+      for (const auto& kv : node) {
+        if (kv.first.IsScalar() && kv.first.Scalar() == part) {
+          line = kv.first.Mark().line + 1;
+          next = kv.second;
+          break;
+        }
+      }
+    } else if (node.IsSequence() && !part.empty() &&
+               part.find_first_not_of("0123456789") == std::string::npos) {
+      const size_t i = std::stoul(part);
+      if (i < node.size()) {
+        next = node[i];
+        line = next.Mark().line + 1;
+      }
+    }
+    if (!next) break;
+    node = next;
+  }
+  return line;
+}
+
+}  // namespace
+
+LintResult LintConfigFile(const std::string& path, const std::string& release) {
+  LintResult result;
+  const auto& catalogue = schema::Catalogue::Builtin();
+  const schema::Release* r = release.empty() ? &catalogue.newest() : catalogue.Find(release);
+  if (!r) r = &catalogue.newest();
+  result.release = r->name;
+  config::LoadedConfig loaded = config::LoadConfigFiles({path});
+  result.problems = loaded.problems;
+  if (loaded.ok()) {
+    (void)config::ApplyReleaseDefaults(loaded.config, r->config_defaults);
+    config::CheckOptions options;
+    options.only = r->startup_checks;
+    for (auto& p : config::RunStartupChecks(loaded.config, options)) {
+      result.problems.push_back(std::move(p));
+    }
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception&) {
+    // The loader already reported the syntax error with its line.
+  }
+  for (auto& p : result.problems) {
+    if (p.line == 0 && (p.file.empty() || p.file == path)) p.line = LineOf(root, p.key);
+    if (p.file.empty()) p.file = path;
+    (p.is_error() ? result.errors : result.warnings)++;
+  }
+  return result;
+}
+
+}  // namespace strata::console

@@ -1,0 +1,237 @@
+#include "widgets/directory_view.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace strata::console {
+
+namespace {
+const QStringList kRepairUpdates = {"populate_stats_process_rooms", "populate_stats_process_users"};
+}
+
+DirectoryView::DirectoryView(AdminClient* client, QWidget* parent)
+    : QWidget(parent), client_(client) {
+  summary_ = new QLabel;
+  summary_->setWordWrap(true);
+  summary_->setObjectName("directorySummary");
+  directory_ = new QListWidget;
+  table_ = new QTableWidget(0, 8);
+  table_->setHorizontalHeaderLabels({"Room", "Room ID", "Published\n(rooms.is_public)",
+                                     "In\n/publicRooms", "room_stats_current\n.joined_members",
+                                     "Joined\n(state)", "room_stats_state\nrow",
+                                     "Why it is hidden"});
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setWordWrap(true);
+  for (const auto& [column, width] :
+       {std::pair{0, 110}, {1, 200}, {2, 95}, {3, 90}, {4, 135}, {5, 85}, {6, 105}}) {
+    table_->setColumnWidth(column, width);
+  }
+  repair_ = new QPushButton("&Repair room statistics");
+  repair_->setToolTip(
+      "Queues populate_stats_process_rooms, then populate_stats_process_users (the upgrade "
+      "notes' repair) through the admin API and follows them until they finish.");
+  auto* reload = new QPushButton("Re&fresh");
+  progress_ = new QProgressBar;
+  progress_->setVisible(false);
+  progress_text_ = new QLabel;
+
+  auto* left = new QWidget;
+  auto* left_layout = new QVBoxLayout(left);
+  left_layout->setContentsMargins(0, 0, 0, 0);
+  auto* left_title = new QLabel("<b>/publicRooms, as a client sees it</b>");
+  left_title->setWordWrap(true);
+  left_layout->addWidget(left_title);
+  left_layout->addWidget(directory_);
+  auto* right = new QWidget;
+  auto* right_layout = new QVBoxLayout(right);
+  right_layout->setContentsMargins(0, 0, 0, 0);
+  right_layout->addWidget(new QLabel("<b>Every room, with what decides its listing</b>"));
+  right_layout->addWidget(table_);
+  auto* split = new QSplitter;
+  split->addWidget(left);
+  split->addWidget(right);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 4);
+  split->setSizes({190, 1070});
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(repair_);
+  actions->addWidget(reload);
+  actions->addWidget(progress_, 1);
+  actions->addWidget(progress_text_, 2);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(summary_);
+  layout->addWidget(split, 1);
+  layout->addLayout(actions);
+
+  poll_ = new QTimer(this);
+  poll_->setInterval(1000);
+  connect(poll_, &QTimer::timeout, this, &DirectoryView::pollRepair);
+  connect(repair_, &QPushButton::clicked, this, &DirectoryView::repair);
+  connect(reload, &QPushButton::clicked, this, &DirectoryView::refresh);
+  connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
+    if (on) refresh();
+  });
+}
+
+QString DirectoryView::summary() const {
+  return summary_->text();
+}
+
+void DirectoryView::refresh() {
+  if (!client_->connected() || loading_) return;
+  loading_ = true;
+  client_->get("/_synapse/admin/v1/directory_health", [this](const ApiReply& health) {
+    if (!health.ok()) {
+      loading_ = false;
+      summary_->setText("Cannot read the directory's health: " + health.error);
+      emit refreshed();
+      return;
+    }
+    QUrlQuery q;
+    q.addQueryItem("limit", "1000");
+    client_->get(
+        "/_matrix/client/r0/publicRooms",
+        [this, health](const ApiReply& rooms) {
+          loading_ = false;
+          render(health.body, rooms.body.value("chunk").toArray());
+          if (!rooms.ok())
+            summary_->setText(summary_->text() + " (/publicRooms: " + rooms.error + ")");
+          emit refreshed();
+        },
+        q);
+  });
+}
+
+void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_view) {
+  directory_->clear();
+  for (const auto& v : client_view) {
+    const QJsonObject r = v.toObject();
+    directory_->addItem(QString("%1  (%2 members)")
+                            .arg(r.value("name").toString(r.value("room_id").toString()))
+                            .arg(r.value("num_joined_members").toInt()));
+  }
+  if (client_view.isEmpty()) directory_->addItem("(the directory is empty)");
+  const QJsonArray rooms = health.value("rooms").toArray();
+  table_->setRowCount(0);
+  published_ = 0;
+  hidden_ = 0;
+  listed_ = static_cast<int>(client_view.size());
+  for (const auto& v : rooms) {
+    const QJsonObject r = v.toObject();
+    const bool is_public = r.value("is_public").toBool();
+    if (is_public) ++published_;
+    const QJsonArray problems = r.value("problems").toArray();
+    if (!problems.isEmpty()) ++hidden_;
+    // Published rooms first would need sorting; all rooms are few here, so keep id order.
+    const int row = table_->rowCount();
+    table_->insertRow(row);
+    QStringList why;
+    for (const auto& p : problems) why << p.toString();
+    const QJsonValue stats = r.value("stats_joined_members");
+    const QStringList cells = {r.value("name").toString(),
+                               r.value("room_id").toString(),
+                               is_public ? "yes" : "no",
+                               r.value("in_directory").toBool() ? "yes" : "no",
+                               stats.isNull() ? "(no row)" : QString::number(stats.toInt()),
+                               QString::number(r.value("joined_members").toInt()),
+                               r.value("has_stats_state").toBool() ? "yes" : "missing",
+                               why.join("; ")};
+    for (int c = 0; c < cells.size(); ++c) {
+      auto* item = new QTableWidgetItem(cells[c]);
+      if (!problems.isEmpty()) item->setBackground(QColor(255, 220, 220));
+      table_->setItem(row, c, item);
+    }
+  }
+  QString text = QString(
+                     "Behaving as %1, whose directory reads %2. <b>%3</b> rooms are "
+                     "published, <b>%4</b> are listed by /publicRooms.")
+                     .arg(health.value("behaves_as").toString(),
+                          health.value("directory_reads").toString() == "stats_tables"
+                              ? "the statistics tables (joined_members > 0)"
+                              : "current state")
+                     .arg(published_)
+                     .arg(listed_);
+  if (hidden_ > 0) {
+    text += QString(
+                " <b style='color:#b00'>%1 published rooms are hidden by stale room "
+                "statistics</b> (the 1.4-1.12 upgrade bug): press Repair.")
+                .arg(hidden_);
+  } else {
+    text += " No published room is hidden by its statistics.";
+  }
+  summary_->setText(text);
+}
+
+void DirectoryView::repair() {
+  if (repairing_ || !client_->connected()) return;
+  repairing_ = true;
+  repair_->setEnabled(false);
+  progress_->setVisible(true);
+  progress_->setRange(0, 0);
+  progress_text_->setText("Queuing populate_stats_process_rooms and _users ...");
+  client_->post("/_synapse/admin/v1/background_updates/start_job",
+                {{"job_name", "populate_stats_process_rooms"}}, [this](const ApiReply& r) {
+                  // "already in queue" means a repair is already running: follow it.
+                  if (!r.ok() && !r.error.contains("already in queue")) {
+                    repairing_ = false;
+                    repair_->setEnabled(true);
+                    progress_->setVisible(false);
+                    progress_text_->setText("Repair not queued: " + r.error);
+                    emit repairFinished(false);
+                    return;
+                  }
+                  progress_text_->setText("Queued; waiting for the background updater ...");
+                  poll_->start();
+                });
+}
+
+void DirectoryView::pollRepair() {
+  client_->get("/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
+    if (!repairing_) return;
+    if (!r.ok()) {
+      progress_text_->setText("Cannot read the updates' status: " + r.error);
+      return;
+    }
+    const QJsonObject current =
+        r.body.value("current_updates").toObject().value("master").toObject();
+    QStringList left;
+    QString detail;
+    for (const auto& name : kRepairUpdates) {
+      if (!current.contains(name)) continue;
+      left << name;
+      if (detail.isEmpty()) {
+        detail = name + ": " + current.value(name).toObject().value("progress_json").toString();
+      }
+    }
+    progress_->setRange(0, static_cast<int>(kRepairUpdates.size()));
+    progress_->setValue(static_cast<int>(kRepairUpdates.size() - left.size()));
+    if (!r.body.value("enabled").toBool(true)) {
+      progress_text_->setText("Background updates are paused (Background updates tab).");
+      return;
+    }
+    if (!left.isEmpty()) {
+      progress_text_->setText("Running " + detail.left(120));
+      return;
+    }
+    poll_->stop();
+    repairing_ = false;
+    repair_->setEnabled(true);
+    progress_text_->setText("Repair finished: both statistics updates ran to the end.");
+    refresh();
+    emit repairFinished(true);
+  });
+}
+
+}  // namespace strata::console

@@ -1,0 +1,145 @@
+#include "widgets/updates_view.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace strata::console {
+
+UpdatesView::UpdatesView(AdminClient* client, QWidget* parent) : QWidget(parent), client_(client) {
+  table_ = new QTableWidget(0, 6);
+  table_->setHorizontalHeaderLabels(
+      {"Update", "Depends on", "Ordering", "State", "Progress", "Progress JSON"});
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setColumnWidth(0, 280);
+  table_->setColumnWidth(1, 240);
+  table_->setColumnWidth(4, 160);
+  state_ = new QLabel;
+  message_ = new QLabel;
+  message_->setWordWrap(true);
+  pause_ = new QPushButton("&Pause updates");
+  auto* repair = new QPushButton("Start &repair job (populate_stats_process_rooms)");
+  connect(pause_, &QPushButton::clicked, this, [this] { setEnabledOnServer(!enabled_); });
+  connect(repair, &QPushButton::clicked, this,
+          [this] { startJob("populate_stats_process_rooms"); });
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(pause_);
+  actions->addWidget(repair);
+  actions->addStretch();
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(state_);
+  layout->addWidget(table_, 1);
+  layout->addLayout(actions);
+  layout->addWidget(message_);
+  poll_ = new QTimer(this);
+  poll_->setInterval(1000);
+  connect(poll_, &QTimer::timeout, this, &UpdatesView::refresh);
+  connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
+    if (on) refresh();
+  });
+}
+
+void UpdatesView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  poll_->start();
+  refresh();
+}
+
+void UpdatesView::hideEvent(QHideEvent* event) {
+  QWidget::hideEvent(event);
+  poll_->stop();
+}
+
+int UpdatesView::pendingCount() const {
+  return table_->rowCount();
+}
+QString UpdatesView::message() const {
+  return message_->text();
+}
+
+void UpdatesView::refresh() {
+  if (!client_->connected() || loading_) return;
+  loading_ = true;
+  client_->get("/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
+    loading_ = false;
+    if (r.ok()) {
+      render(r.body);
+    } else {
+      state_->setText("Cannot read the background updates: " + r.error);
+    }
+    emit refreshed();
+  });
+}
+
+void UpdatesView::render(const QJsonObject& status) {
+  enabled_ = status.value("enabled").toBool(true);
+  pause_->setText(enabled_ ? "&Pause updates" : "&Resume updates");
+  const QJsonObject current = status.value("current_updates").toObject().value("master").toObject();
+  // The order the runner picks: by ordering, then name (1.13+; older runners take turns).
+  QList<QJsonObject> updates;
+  for (const auto& v : current) updates.push_back(v.toObject());
+  std::sort(updates.begin(), updates.end(), [](const QJsonObject& a, const QJsonObject& b) {
+    const int oa = a.value("ordering").toInt(), ob = b.value("ordering").toInt();
+    return oa != ob ? oa < ob : a.value("name").toString() < b.value("name").toString();
+  });
+  table_->setRowCount(static_cast<int>(updates.size()));
+  int row = 0;
+  for (const auto& u : updates) {
+    const QString state = u.value("state").toString();
+    const QString why = u.value("why").toString();
+    const QStringList cells = {u.value("name").toString(),
+                               u.value("depends_on").toString(),
+                               QString::number(u.value("ordering").toInt()),
+                               why.isEmpty() ? state : state + ": " + why,
+                               QString(),
+                               u.value("progress_json").toString()};
+    for (int c = 0; c < cells.size(); ++c) table_->setItem(row, c, new QTableWidgetItem(cells[c]));
+    auto* bar = new QProgressBar;
+    // The updates record how far they got, not how far they must go: a moving bar while it
+    // may run, an empty one while it waits or updates are paused.
+    if (state == "runnable" && enabled_) {
+      bar->setRange(0, 0);
+    } else {
+      bar->setRange(0, 1);
+      bar->setValue(0);
+      bar->setFormat(enabled_ ? "waiting" : "paused");
+    }
+    table_->setCellWidget(row, 4, bar);
+    ++row;
+  }
+  state_->setText(QString("<b>%1</b> pending background updates; the updater is <b>%2</b>.")
+                      .arg(updates.size())
+                      .arg(enabled_ ? "running" : "paused"));
+}
+
+void UpdatesView::setEnabledOnServer(bool enabled) {
+  client_->post(
+      "/_synapse/admin/v1/background_updates/enabled", {{"enabled", enabled}},
+      [this](const ApiReply& r) {
+        message_->setText(r.ok() ? (r.body.value("enabled").toBool() ? "Background updates resumed."
+                                                                     : "Background updates paused.")
+                                 : "Failed: " + r.error);
+        refresh();
+        emit actionFinished(r.ok());
+      });
+}
+
+void UpdatesView::startJob(const QString& job_name) {
+  client_->post("/_synapse/admin/v1/background_updates/start_job", {{"job_name", job_name}},
+                [this, job_name](const ApiReply& r) {
+                  message_->setText(r.ok() ? "Queued " + job_name : "Failed: " + r.error);
+                  refresh();
+                  emit actionFinished(r.ok());
+                });
+}
+
+}  // namespace strata::console

@@ -1,0 +1,53 @@
+// Background updates, live: every pending update with its dependency, ordering, state and
+// progress (a moving bar while it runs), polled every second while the tab is visible;
+// pause/resume (the admin API's `enabled` switch) and starting a repair job.
+#pragma once
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include "client/admin_client.h"
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QTimer;
+
+namespace strata::console {
+
+class UpdatesView : public QWidget {
+  Q_OBJECT
+ public:
+  UpdatesView(AdminClient* client, QWidget* parent = nullptr);
+
+  void refresh();
+  void setEnabledOnServer(bool enabled);
+  void startJob(const QString& job_name);
+
+  int pendingCount() const;
+  bool serverEnabled() const { return enabled_; }
+  QString message() const;
+  QTableWidget* table() const { return table_; }
+
+ signals:
+  void refreshed();
+  void actionFinished(bool ok);
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+  void hideEvent(QHideEvent* event) override;
+
+ private:
+  void render(const QJsonObject& status);
+
+  AdminClient* client_;
+  QTableWidget* table_;
+  QLabel* state_;
+  QLabel* message_;
+  QPushButton* pause_;
+  QTimer* poll_;
+  bool enabled_ = true;
+  bool loading_ = false;
+};
+
+}  // namespace strata::console

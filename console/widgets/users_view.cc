@@ -1,0 +1,178 @@
+#include "widgets/users_view.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace strata::console {
+
+UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), client_(client) {
+  model_ = PagedModel::users(client, this);
+  search_ = new QLineEdit;
+  search_->setObjectName("userSearch");
+  search_->setPlaceholderText("Search user IDs (Ctrl+F)");
+  search_->setClearButtonEnabled(true);
+  total_ = new QLabel;
+  table_ = new QTableView;
+  table_->setModel(model_);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->setAlternatingRowColors(true);
+  table_->verticalHeader()->setDefaultSectionSize(22);
+  table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setColumnWidth(0, 260);
+  table_->setColumnWidth(1, 200);
+  message_ = new QLabel;
+  message_->setWordWrap(true);
+  details_ = new QPlainTextEdit;
+  details_->setReadOnly(true);
+  details_->setPlaceholderText("Whois output appears here.");
+
+  auto button = [this](const QString& text, auto fn) {
+    auto* b = new QPushButton(text);
+    connect(b, &QPushButton::clicked, this, fn);
+    return b;
+  };
+  auto* create = button("&New user...", [this] {
+    bool ok = false;
+    const QString id = QInputDialog::getText(this, "New user", "User ID (@name:server)",
+                                             QLineEdit::Normal, "", &ok);
+    if (!ok || id.isEmpty()) return;
+    const QString pw =
+        QInputDialog::getText(this, "New user", "Password", QLineEdit::Password, "", &ok);
+    if (!ok) return;
+    createUser(id, pw, false);
+  });
+  auto* reset = button("&Reset password...", [this] {
+    const QString id = selectedUser();
+    if (id.isEmpty()) return;
+    bool ok = false;
+    const QString pw = QInputDialog::getText(this, "Reset password", "New password for " + id,
+                                             QLineEdit::Password, "", &ok);
+    if (ok && !pw.isEmpty()) resetPassword(id, pw);
+  });
+  auto* deactivate_button = button("&Deactivate...", [this] {
+    const QString id = selectedUser();
+    if (id.isEmpty()) return;
+    if (QMessageBox::warning(
+            this, "Deactivate user",
+            "Deactivate " + id + "? They are logged out everywhere and cannot log in again.",
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes) {
+      deactivate(id);
+    }
+  });
+  auto* make_admin = button("Make &admin", [this] {
+    if (!selectedUser().isEmpty()) setAdmin(selectedUser(), true);
+  });
+  auto* revoke_admin = button("Re&voke admin", [this] {
+    if (!selectedUser().isEmpty()) setAdmin(selectedUser(), false);
+  });
+  auto* whois_button = button("&Whois", [this] {
+    if (!selectedUser().isEmpty()) whois(selectedUser());
+  });
+
+  auto* top = new QHBoxLayout;
+  top->addWidget(search_, 1);
+  top->addWidget(total_);
+  auto* actions = new QHBoxLayout;
+  for (auto* b : {create, reset, deactivate_button, make_admin, revoke_admin, whois_button}) {
+    actions->addWidget(b);
+  }
+  actions->addStretch();
+  auto* split = new QSplitter(Qt::Vertical);
+  split->addWidget(table_);
+  split->addWidget(details_);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addWidget(split, 1);
+  layout->addLayout(actions);
+  layout->addWidget(message_);
+
+  debounce_ = new QTimer(this);
+  debounce_->setSingleShot(true);
+  debounce_->setInterval(300);
+  connect(search_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
+  connect(debounce_, &QTimer::timeout, this, [this] { model_->setSearch(search_->text()); });
+  connect(model_, &PagedModel::totalChanged, this,
+          [this](int total) { total_->setText(QString("%L1 users").arg(total)); });
+  connect(model_, &PagedModel::failed, this, [this](const QString& e) { message_->setText(e); });
+  connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
+    if (on) model_->reload();
+  });
+}
+
+void UsersView::setSearch(const QString& text) {
+  search_->setText(text);
+  debounce_->stop();
+  model_->setSearch(text);
+}
+
+QString UsersView::selectedUser() const {
+  const auto rows = table_->selectionModel()->selectedRows();
+  return rows.isEmpty() ? QString() : model_->rowObject(rows[0].row()).value("name").toString();
+}
+
+QString UsersView::message() const {
+  return message_->text();
+}
+
+void UsersView::report(const ApiReply& r, const QString& success) {
+  message_->setText(r.ok() ? success : "Failed: " + r.error);
+  if (r.ok()) model_->reload();
+  emit actionFinished(r.ok());
+}
+
+void UsersView::createUser(const QString& user_id, const QString& password, bool admin) {
+  QJsonObject body{{"password", password}, {"admin", admin}};
+  client_->put("/_synapse/admin/v2/users/" + AdminClient::segment(user_id), body,
+               [this, user_id](const ApiReply& r) {
+                 report(r, r.status == 201 ? "Created " + user_id : "Updated " + user_id);
+               });
+}
+
+void UsersView::resetPassword(const QString& user_id, const QString& password) {
+  client_->post("/_synapse/admin/v1/reset_password/" + AdminClient::segment(user_id),
+                {{"new_password", password}, {"logout_devices", true}},
+                [this, user_id](const ApiReply& r) {
+                  report(r, "Password of " + user_id + " reset; their devices were logged out.");
+                });
+}
+
+void UsersView::deactivate(const QString& user_id) {
+  client_->post("/_synapse/admin/v1/deactivate/" + AdminClient::segment(user_id), {},
+                [this, user_id](const ApiReply& r) { report(r, "Deactivated " + user_id); });
+}
+
+void UsersView::setAdmin(const QString& user_id, bool admin) {
+  client_->put("/_synapse/admin/v1/users/" + AdminClient::segment(user_id) + "/admin",
+               {{"admin", admin}}, [this, user_id, admin](const ApiReply& r) {
+                 report(r, user_id + (admin ? " is now a server admin" : " is no longer an admin"));
+               });
+}
+
+void UsersView::whois(const QString& user_id) {
+  client_->get("/_synapse/admin/v1/whois/" + AdminClient::segment(user_id),
+               [this, user_id](const ApiReply& r) {
+                 if (r.ok()) {
+                   details_->setPlainText(
+                       QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented)));
+                 }
+                 message_->setText(r.ok() ? "Whois " + user_id : "Failed: " + r.error);
+                 emit actionFinished(r.ok());
+               });
+}
+
+}  // namespace strata::console
