@@ -240,10 +240,13 @@ Status HttpServer::Start(const std::vector<ListenerSpec>& listeners) {
       srv->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
       srv->set_tcp_nodelay(true);
       // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which would let a second
-      // server start on a port already in use and silently share its traffic.
-      srv->set_socket_options([](socket_t sock) {
+      // server start on a port already in use and silently share its traffic. The socket is
+      // remembered so that its listen backlog can be raised once it is bound (below).
+      auto listen_socket = std::make_shared<socket_t>(INVALID_SOCKET);
+      srv->set_socket_options([listen_socket](socket_t sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+        *listen_socket = sock;
       });
       srv->set_payload_max_length(opts.max_request_body_bytes);
       srv->set_read_timeout(opts.read_timeout);
@@ -323,6 +326,11 @@ Status HttpServer::Start(const std::vector<ListenerSpec>& listeners) {
                                (err ? std::string(": ") + std::strerror(err) : std::string()) +
                                " (is another server using it, or is the address not local?)");
       }
+      // cpp-httplib listens with a backlog of 5 (fixed in the shared library). When many clients
+      // connect at once (200 /sync long-polls) the rest of their SYNs are dropped and retried
+      // seconds later, so those requests wait for nothing. Linux lets listen() be called again
+      // on a listening socket to change its backlog.
+      if (*listen_socket != INVALID_SOCKET) ::listen(*listen_socket, SOMAXCONN);
       if (address == "::") bound_any_v6 = true;
       if (port == 0) port = bound_port;  // the listener's other addresses share the port
       serve_port->store(bound_port);
