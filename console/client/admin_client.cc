@@ -1,8 +1,11 @@
 #include "client/admin_client.h"
 
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
+#include <QTimer>
 
 namespace strata::console {
 namespace {
@@ -76,16 +79,17 @@ QString AdminClient::segment(const QString& id) {
   return QString::fromLatin1(QUrl::toPercentEncoding(id));
 }
 
-void AdminClient::send(const QByteArray& method, const QString& path, const QUrlQuery& query,
+void AdminClient::send(QObject* context, const QUrl& server, const QString& token,
+                       const QByteArray& method, const QString& path, const QUrlQuery& query,
                        const QByteArray& body, Callback done) {
-  QUrl url = server_;
+  QUrl url = server;
   // The path is already percent-encoded where needed.
-  url.setPath(server_.path().chopped(server_.path().endsWith('/') ? 1 : 0) + path,
+  url.setPath(server.path().chopped(server.path().endsWith('/') ? 1 : 0) + path,
               QUrl::TolerantMode);
   if (!query.isEmpty()) url.setQuery(query);
   QNetworkRequest request(url);
   request.setTransferTimeout(kTimeoutMs);
-  if (!token_.isEmpty()) request.setRawHeader("Authorization", "Bearer " + token_.toUtf8());
+  if (!token.isEmpty()) request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
   if (!body.isEmpty()) request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
   QNetworkReply* reply = method == "GET"    ? net_.get(request)
                          : method == "POST" ? net_.post(request, body)
@@ -93,74 +97,107 @@ void AdminClient::send(const QByteArray& method, const QString& path, const QUrl
                                             : net_.sendCustomRequest(request, method, body);
   ++started_;
   if (in_flight_++ == 0) emit busyChanged(true);
-  connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
-    reply->deleteLater();
-    ApiReply r = Classify(reply);
-    if (--in_flight_ == 0) emit busyChanged(false);
-    if (done) done(r);
-  });
+  // The bookkeeping belongs to the client; the answer to whoever asked, if still there.
+  QPointer<QObject> guard(context);
+  connect(reply, &QNetworkReply::finished, this,
+          [this, reply, guard, has_context = context != nullptr, done = std::move(done)] {
+            reply->deleteLater();
+            ApiReply r = Classify(reply);
+            if (--in_flight_ == 0) emit busyChanged(false);
+            if (done && (!has_context || guard)) done(r);
+          });
 }
 
-void AdminClient::get(const QString& path, Callback done, const QUrlQuery& query) {
-  send("GET", path, query, {}, std::move(done));
+void AdminClient::get(QObject* context, const QString& path, Callback done,
+                      const QUrlQuery& query) {
+  send(context, server_, token_, "GET", path, query, {}, std::move(done));
 }
 
-void AdminClient::post(const QString& path, const QJsonObject& body, Callback done) {
-  send("POST", path, {}, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done));
+void AdminClient::post(QObject* context, const QString& path, const QJsonObject& body,
+                       Callback done) {
+  send(context, server_, token_, "POST", path, {},
+       QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done));
 }
 
-void AdminClient::put(const QString& path, const QJsonObject& body, Callback done) {
-  send("PUT", path, {}, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done));
+void AdminClient::put(QObject* context, const QString& path, const QJsonObject& body,
+                      Callback done) {
+  send(context, server_, token_, "PUT", path, {},
+       QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done));
 }
+
+namespace {
+
+ApiReply Cancelled() {
+  ApiReply r;
+  r.failure = ApiReply::Failure::kCancelled;
+  r.error = QStringLiteral("Cancelled: disconnected before the connection was made.");
+  return r;
+}
+
+}  // namespace
 
 void AdminClient::connectWithPassword(const QUrl& server, const QString& user,
                                       const QString& password, Callback done) {
   disconnectFromServer();
   server_ = server;
+  const int attempt = attempt_;
   // First make sure something Matrix-like answers, so "unreachable" is not reported as a login
   // failure.
-  get("/_matrix/client/versions", [this, user, password, done](const ApiReply& versions) {
-    if (!versions.ok() && versions.failure != ApiReply::Failure::kHttp) return done(versions);
-    QJsonObject body{{"type", "m.login.password"},
-                     {"identifier", QJsonObject{{"type", "m.id.user"}, {"user", user}}},
-                     {"user", user},
-                     {"password", password},
-                     {"initial_device_display_name", "Strata console"}};
-    post("/_matrix/client/r0/login", body, [this, user, done](const ApiReply& login) {
-      if (!login.ok()) {
-        ApiReply r = login;
-        if (login.errcode == "M_FORBIDDEN") {
-          r.error = QStringLiteral("Wrong user name or password for %1.").arg(user);
-        } else if (login.errcode == "M_LIMIT_EXCEEDED") {
-          r.error = QStringLiteral("Too many login attempts; wait a moment and retry.");
-        }
-        return done(r);
-      }
-      token_ = login.body.value("access_token").toString();
-      checkAdmin(done);
-    });
-  });
+  get(this, "/_matrix/client/versions",
+      [this, attempt, server, user, password, done](const ApiReply& versions) {
+        if (attempt != attempt_) return done(Cancelled());
+        if (!versions.ok() && versions.failure != ApiReply::Failure::kHttp) return done(versions);
+        QJsonObject body{{"type", "m.login.password"},
+                         {"identifier", QJsonObject{{"type", "m.id.user"}, {"user", user}}},
+                         {"user", user},
+                         {"password", password},
+                         {"initial_device_display_name", "Strata console"}};
+        post(this, "/_matrix/client/r0/login", body,
+             [this, attempt, server, user, done](const ApiReply& login) {
+               const QString token = login.body.value("access_token").toString();
+               if (attempt != attempt_) {
+                 // Disconnected meanwhile: the session the server just made is not wanted.
+                 if (login.ok() && !token.isEmpty()) logout(server, token);
+                 return done(Cancelled());
+               }
+               if (!login.ok()) {
+                 ApiReply r = login;
+                 if (login.errcode == "M_FORBIDDEN") {
+                   r.error = QStringLiteral("Wrong user name or password for %1.").arg(user);
+                 } else if (login.errcode == "M_LIMIT_EXCEEDED") {
+                   r.error = QStringLiteral("Too many login attempts; wait a moment and retry.");
+                 }
+                 return done(r);
+               }
+               token_ = token;
+               owns_token_ = true;
+               checkAdmin(attempt, done);
+             });
+      });
 }
 
 void AdminClient::connectWithToken(const QUrl& server, const QString& token, Callback done) {
   disconnectFromServer();
   server_ = server;
   token_ = token;
-  checkAdmin(std::move(done));
+  owns_token_ = false;
+  checkAdmin(attempt_, std::move(done));
 }
 
-void AdminClient::checkAdmin(Callback done) {
-  get("/_matrix/client/r0/account/whoami", [this, done](const ApiReply& who) {
+void AdminClient::checkAdmin(int attempt, Callback done) {
+  get(this, "/_matrix/client/r0/account/whoami", [this, attempt, done](const ApiReply& who) {
+    if (attempt != attempt_) return done(Cancelled());
     if (!who.ok()) {
       ApiReply r = who;
       if (who.errcode == "M_UNKNOWN_TOKEN" || who.errcode == "M_MISSING_TOKEN") {
         r.error = QStringLiteral("The server does not accept this access token.");
       }
-      token_.clear();
+      forgetToken();
       return done(r);
     }
     user_id_ = who.body.value("user_id").toString();
-    get("/_synapse/admin/v1/schema", [this, done](const ApiReply& schema) {
+    get(this, "/_synapse/admin/v1/schema", [this, attempt, done](const ApiReply& schema) {
+      if (attempt != attempt_) return done(Cancelled());
       if (!schema.ok()) {
         ApiReply r = schema;
         if (schema.errcode == "M_FORBIDDEN") {
@@ -169,7 +206,7 @@ void AdminClient::checkAdmin(Callback done) {
                         "account (users.admin = 1).")
                         .arg(user_id_);
         }
-        token_.clear();
+        forgetToken();
         user_id_.clear();
         return done(r);
       }
@@ -180,12 +217,34 @@ void AdminClient::checkAdmin(Callback done) {
   });
 }
 
+void AdminClient::logout(const QUrl& server, const QString& token) {
+  send(nullptr, server, token, "POST", "/_matrix/client/r0/logout", {}, "{}", nullptr);
+}
+
+void AdminClient::forgetToken() {
+  if (owns_token_ && !token_.isEmpty()) logout(server_, token_);
+  owns_token_ = false;
+  token_.clear();
+}
+
 void AdminClient::disconnectFromServer() {
+  ++attempt_;
   const bool was = connected_;
   connected_ = false;
-  token_.clear();
+  forgetToken();
   user_id_.clear();
   if (was) emit connectionChanged(false);
+}
+
+void AdminClient::disconnectAndWait(int timeout_ms) {
+  disconnectFromServer();
+  if (in_flight_ == 0) return;
+  QEventLoop loop;
+  connect(this, &AdminClient::busyChanged, &loop, [&loop](bool busy) {
+    if (!busy) loop.quit();
+  });
+  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
+  loop.exec(QEventLoop::ExcludeUserInputEvents);
 }
 
 }  // namespace strata::console

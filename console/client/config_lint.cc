@@ -9,22 +9,24 @@
 #include "schema/catalogue.h"
 
 namespace strata::console {
-namespace {
 
-// The 1-based line of a dotted key ("email.smtp_host", "listeners.0.port") in `root`, or the
-// line of its deepest present parent; 0 if not even the first part is there.
 int LineOf(const YAML::Node& root, const std::string& key) {
   if (!root || !root.IsMap() || key.empty()) return 0;
   std::istringstream parts(key);
-  YAML::Node node = root;
+  // Moved along with reset(): yaml-cpp's operator= would overwrite the shared node, so the
+  // first lookup would replace `root` by a child and every later lookup would go astray.
+  YAML::Node node;
+  node.reset(root);
   int line = 0;
   for (std::string part; std::getline(parts, part, '.');) {
     YAML::Node next;
+    bool found = false;
     if (node.IsMap()) {
       for (const auto& kv : node) {
         if (kv.first.IsScalar() && kv.first.Scalar() == part) {
           line = kv.first.Mark().line + 1;
-          next = kv.second;
+          next.reset(kv.second);
+          found = true;
           break;
         }
       }
@@ -32,17 +34,16 @@ int LineOf(const YAML::Node& root, const std::string& key) {
                part.find_first_not_of("0123456789") == std::string::npos) {
       const size_t i = std::stoul(part);
       if (i < node.size()) {
-        next = node[i];
+        next.reset(node[i]);
         line = next.Mark().line + 1;
+        found = true;
       }
     }
-    if (!next) break;
-    node = next;
+    if (!found) break;
+    node.reset(next);
   }
   return line;
 }
-
-}  // namespace
 
 LintResult LintConfigFile(const std::string& path, const std::string& release) {
   LintResult result;

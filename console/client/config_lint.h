@@ -7,6 +7,10 @@
 
 #include "config/problem.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace strata::console {
 
 struct LintResult {
@@ -18,6 +22,11 @@ struct LintResult {
 
 // `release` empty: the newest catalogued release. Problems the checks report without a line
 // get the line of their key in the file when the key is there.
+// The 1-based line of a dotted key ("email.smtp_host", "listeners.0.port") in `root`, or the
+// line of its deepest present parent; 0 if not even the first part is there. `root` is left
+// as it was, so one tree answers any number of lookups.
+int LineOf(const YAML::Node& root, const std::string& key);
+
 LintResult LintConfigFile(const std::string& path, const std::string& release = "");
 
 }  // namespace strata::console

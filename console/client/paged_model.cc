@@ -101,7 +101,7 @@ void PagedModel::fetchMore(const QModelIndex& parent) {
   requested_.push_back(from);
   const int generation = generation_;
   client_->get(
-      source_.path,
+      this, source_.path,
       [this, from, generation](const ApiReply& reply) {
         if (generation != generation_) return;
         loading_ = false;
@@ -130,10 +130,11 @@ void PagedModel::fetchMore(const QModelIndex& parent) {
 void PagedModel::sort(int column, Qt::SortOrder order) {
   const QString key = columns_.value(column).order_by;
   if (key.isEmpty()) return;
-  // The API sorts sizes largest first in its "f" direction: keep the arrow meaning ascending.
-  const bool sizes =
-      key == "joined_members" || key == "joined_local_members" || key == "state_events";
-  const bool backwards = (order == Qt::DescendingOrder) != sizes;
+  // The API sorts sizes and room versions largest first in its "f" direction: keep the arrow
+  // meaning ascending.
+  const bool largest_first = key == "joined_members" || key == "joined_local_members" ||
+                             key == "state_events" || key == "version";
+  const bool backwards = (order == Qt::DescendingOrder) != largest_first;
   if (key == order_by_ && backwards == backwards_ && total_ >= 0) return;
   order_by_ = key;
   backwards_ = backwards;

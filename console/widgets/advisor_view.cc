@@ -39,7 +39,7 @@ AdvisorView::AdvisorView(AdminClient* client, QWidget* parent) : QWidget(parent)
       "times them (nothing is written).");
   precheck_->setEnabled(false);
   connect(precheck_, &QPushButton::clicked, this, &AdvisorView::runPrechecks);
-  connect(client_, &AdminClient::connectionChanged, this, [this](bool) { update(); });
+  connect(client_, &AdminClient::connectionChanged, this, [this](bool) { rebuildPlan(); });
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel("From"));
   top->addWidget(from_);
@@ -59,9 +59,9 @@ AdvisorView::AdvisorView(AdminClient* client, QWidget* parent) : QWidget(parent)
   layout->addWidget(view_, 1);
   layout->addLayout(bottom);
   for (auto* box : {from_, to_, engine_}) {
-    connect(box, &QComboBox::currentIndexChanged, this, &AdvisorView::update);
+    connect(box, &QComboBox::currentIndexChanged, this, &AdvisorView::rebuildPlan);
   }
-  update();
+  rebuildPlan();
 }
 
 void AdvisorView::setServer(const QJsonObject& schema) {
@@ -72,20 +72,20 @@ void AdvisorView::setServer(const QJsonObject& schema) {
   if (engine >= 0) engine_->setCurrentIndex(engine);
   const int i = from_->findText(release);
   if (i >= 0) from_->setCurrentIndex(i);
-  update();
+  rebuildPlan();
 }
 
 void AdvisorView::setTarget(const QString& release) {
   const int i = to_->findText(release);
   if (i >= 0) to_->setCurrentIndex(i);
-  update();
+  rebuildPlan();
 }
 
 QString AdvisorView::matrixCommand() const {
   return command_->text();
 }
 
-void AdvisorView::update() {
+void AdvisorView::rebuildPlan() {
   precheck_html_.clear();
   precheck_text_.clear();
   // Pre-checks run on the server, so they only make sense from the release it is on.
@@ -152,7 +152,7 @@ void AdvisorView::runPrechecks() {
   query.addQueryItem("to", to_->currentText());
   precheck_->setEnabled(false);
   client_->get(
-      "/_synapse/admin/v1/upgrade_prechecks",
+      this, "/_synapse/admin/v1/upgrade_prechecks",
       [this](const ApiReply& r) {
         precheck_->setEnabled(true);
         QString html = "<h3>Pre-checks run on the server</h3>";

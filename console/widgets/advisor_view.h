@@ -37,7 +37,8 @@ class AdvisorView : public QWidget {
   void prechecksFinished(bool ok);
 
  private:
-  void update();
+  // Recomputes the plan for the chosen releases and engine (forgets the last pre-check).
+  void rebuildPlan();
   void render();
 
   AdminClient* client_;

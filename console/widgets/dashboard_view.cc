@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace strata::console {
 
@@ -65,12 +66,17 @@ void DashboardView::partDone() {
   updated_->setText("Updated " + QTime::currentTime().toString("HH:mm:ss") + "; refreshes every " +
                     QString::number(kRefreshMs / 1000) + " s.");
   emit refreshed();
+  if (std::exchange(refresh_again_, false)) refresh();
 }
 
 void DashboardView::refresh() {
-  if (!client_->connected() || outstanding_ > 0) return;
+  if (!client_->connected()) return;
+  if (outstanding_ > 0) {
+    refresh_again_ = true;  // e.g. a repair just finished: show its outcome, not older figures
+    return;
+  }
   outstanding_ = 4;
-  client_->get("/_synapse/admin/v1/server_version", [this](const ApiReply& r) {
+  client_->get(this, "/_synapse/admin/v1/server_version", [this](const ApiReply& r) {
     // Strata names its compiler, Synapse its Python.
     const QString built = r.body.contains("compiler") ? r.body.value("compiler").toString()
                                                       : r.body.value("python_version").toString();
@@ -78,7 +84,7 @@ void DashboardView::refresh() {
                           : r.error);
     partDone();
   });
-  client_->get("/_synapse/admin/v1/schema", [this](const ApiReply& r) {
+  client_->get(this, "/_synapse/admin/v1/schema", [this](const ApiReply& r) {
     if (r.ok()) {
       schema_ = r.body;
       set("behaves_as", r.body.value("behaves_as").toString());
@@ -104,23 +110,29 @@ void DashboardView::refresh() {
   users.addQueryItem("limit", "0");
   users.addQueryItem("deactivated", "true");
   client_->get(
-      "/_synapse/admin/v2/users",
+      this, "/_synapse/admin/v2/users",
       [this](const ApiReply& r) {
         set("users", r.ok() ? QString::number(r.body.value("total").toInt()) : r.error);
         partDone();
       },
       users);
-  client_->get("/_synapse/admin/v1/directory_health", [this](const ApiReply& r) {
+  client_->get(this, "/_synapse/admin/v1/directory_health", [this](const ApiReply& r) {
     if (r.ok()) {
       set("rooms", QString::number(r.body.value("rooms").toArray().size()));
       const int hidden = r.body.value("hidden_by_stats").toInt();
-      set("directory", QString("%1 published, %2 listed%3")
-                           .arg(r.body.value("published").toInt())
-                           .arg(r.body.value("listed").toInt())
-                           .arg(hidden ? QString(", <b style='color:#b00'>%1 hidden by stale "
-                                                 "statistics</b> (see Directory health)")
-                                             .arg(hidden)
-                                       : QString()));
+      const int latent = r.body.value("latent_problems").toInt();
+      set("directory",
+          QString("%1 published, %2 listed%3%4")
+              .arg(r.body.value("published").toInt())
+              .arg(r.body.value("listed").toInt())
+              .arg(hidden ? QString(", <b style='color:#b00'>%1 hidden by stale "
+                                    "statistics</b> (see Directory health)")
+                                .arg(hidden)
+                          : QString())
+              .arg(latent ? QString(", <b style='color:#b60'>%1 with stale statistics that a "
+                                    "later release's directory would hide</b>")
+                                .arg(latent)
+                          : QString()));
     } else {
       set("rooms", r.error);
     }

@@ -39,6 +39,7 @@ class DashboardView : public QWidget {
   QTimer* timer_;
   QJsonObject schema_;
   int outstanding_ = 0;
+  bool refresh_again_ = false;  // asked while refreshing: refresh once more after
 };
 
 }  // namespace strata::console

@@ -11,12 +11,9 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace strata::console {
-
-namespace {
-const QStringList kRepairUpdates = {"populate_stats_process_rooms", "populate_stats_process_users"};
-}
 
 DirectoryView::DirectoryView(AdminClient* client, QWidget* parent)
     : QWidget(parent), client_(client) {
@@ -28,7 +25,7 @@ DirectoryView::DirectoryView(AdminClient* client, QWidget* parent)
   table_->setHorizontalHeaderLabels({"Room", "Room ID", "Published\n(rooms.is_public)",
                                      "In\n/publicRooms", "room_stats_current\n.joined_members",
                                      "Joined\n(state)", "room_stats_state\nrow",
-                                     "Why it is hidden"});
+                                     "Why it is (or would be) hidden"});
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->verticalHeader()->hide();
@@ -75,9 +72,26 @@ DirectoryView::DirectoryView(AdminClient* client, QWidget* parent)
   layout->addWidget(split, 1);
   layout->addLayout(actions);
 
-  poll_ = new QTimer(this);
-  poll_->setInterval(1000);
-  connect(poll_, &QTimer::timeout, this, &DirectoryView::pollRepair);
+  job_ = new BackgroundJob(client_, this);
+  connect(job_, &BackgroundJob::started, this, [this](bool ok, const QString& message) {
+    if (ok) {
+      progress_text_->setText(message + "; waiting for the background updater ...");
+    } else {
+      endRepair(false, "Repair not queued: " + message);
+    }
+  });
+  connect(job_, &BackgroundJob::progress, this, [this](int done, int total, const QString& text) {
+    if (done >= 0) {
+      progress_->setRange(0, total);
+      progress_->setValue(done);
+    }
+    progress_text_->setText(text);
+  });
+  connect(job_, &BackgroundJob::finished, this, [this](bool ok, const QString& message) {
+    endRepair(ok, ok ? "Repair finished: both statistics updates ran to the end."
+                     : "Repair failed: " + message);
+    if (ok) refresh();
+  });
   connect(repair_, &QPushButton::clicked, this, &DirectoryView::repair);
   connect(reload, &QPushButton::clicked, this, &DirectoryView::refresh);
   connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
@@ -90,25 +104,31 @@ QString DirectoryView::summary() const {
 }
 
 void DirectoryView::refresh() {
-  if (!client_->connected() || loading_) return;
+  if (!client_->connected()) return;
+  if (loading_) {
+    refresh_again_ = true;  // what is loading may predate the change that asked for this
+    return;
+  }
   loading_ = true;
-  client_->get("/_synapse/admin/v1/directory_health", [this](const ApiReply& health) {
+  auto loaded = [this] {
+    loading_ = false;
+    emit refreshed();
+    if (std::exchange(refresh_again_, false)) refresh();
+  };
+  client_->get(this, "/_synapse/admin/v1/directory_health", [this, loaded](const ApiReply& health) {
     if (!health.ok()) {
-      loading_ = false;
       summary_->setText("Cannot read the directory's health: " + health.error);
-      emit refreshed();
-      return;
+      return loaded();
     }
     QUrlQuery q;
     q.addQueryItem("limit", "1000");
     client_->get(
-        "/_matrix/client/r0/publicRooms",
-        [this, health](const ApiReply& rooms) {
-          loading_ = false;
+        this, "/_matrix/client/r0/publicRooms",
+        [this, health, loaded](const ApiReply& rooms) {
           render(health.body, rooms.body.value("chunk").toArray());
           if (!rooms.ok())
             summary_->setText(summary_->text() + " (/publicRooms: " + rooms.error + ")");
-          emit refreshed();
+          loaded();
         },
         q);
   });
@@ -133,12 +153,14 @@ void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_v
     const bool is_public = r.value("is_public").toBool();
     if (is_public) ++published_;
     const QJsonArray problems = r.value("problems").toArray();
+    const QJsonArray latent = r.value("latent").toArray();
     if (!problems.isEmpty()) ++hidden_;
     // Published rooms first would need sorting; all rooms are few here, so keep id order.
     const int row = table_->rowCount();
     table_->insertRow(row);
     QStringList why;
     for (const auto& p : problems) why << p.toString();
+    for (const auto& p : latent) why << "latent: " + p.toString();
     const QJsonValue stats = r.value("stats_joined_members");
     const QStringList cells = {r.value("name").toString(),
                                r.value("room_id").toString(),
@@ -150,7 +172,11 @@ void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_v
                                why.join("; ")};
     for (int c = 0; c < cells.size(); ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
-      if (!problems.isEmpty()) item->setBackground(QColor(255, 220, 220));
+      if (!problems.isEmpty()) {
+        item->setBackground(QColor(255, 220, 220));
+      } else if (!latent.isEmpty()) {
+        item->setBackground(QColor(255, 240, 200));
+      }
       table_->setItem(row, c, item);
     }
   }
@@ -171,6 +197,14 @@ void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_v
   } else {
     text += " No published room is hidden by its statistics.";
   }
+  const int latent = health.value("latent_problems").toInt();
+  if (latent > 0) {
+    text += QString(
+                " <b style='color:#b60'>%1 published rooms have stale statistics</b> that a "
+                "release whose directory reads them (1.5 and later) would hide: repair before "
+                "upgrading.")
+                .arg(latent);
+  }
   summary_->setText(text);
 }
 
@@ -181,57 +215,15 @@ void DirectoryView::repair() {
   progress_->setVisible(true);
   progress_->setRange(0, 0);
   progress_text_->setText("Queuing populate_stats_process_rooms and _users ...");
-  client_->post("/_synapse/admin/v1/background_updates/start_job",
-                {{"job_name", "populate_stats_process_rooms"}}, [this](const ApiReply& r) {
-                  // "already in queue" means a repair is already running: follow it.
-                  if (!r.ok() && !r.error.contains("already in queue")) {
-                    repairing_ = false;
-                    repair_->setEnabled(true);
-                    progress_->setVisible(false);
-                    progress_text_->setText("Repair not queued: " + r.error);
-                    emit repairFinished(false);
-                    return;
-                  }
-                  progress_text_->setText("Queued; waiting for the background updater ...");
-                  poll_->start();
-                });
+  job_->start("populate_stats_process_rooms");
 }
 
-void DirectoryView::pollRepair() {
-  client_->get("/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
-    if (!repairing_) return;
-    if (!r.ok()) {
-      progress_text_->setText("Cannot read the updates' status: " + r.error);
-      return;
-    }
-    const QJsonObject current =
-        r.body.value("current_updates").toObject().value("master").toObject();
-    QStringList left;
-    QString detail;
-    for (const auto& name : kRepairUpdates) {
-      if (!current.contains(name)) continue;
-      left << name;
-      if (detail.isEmpty()) {
-        detail = name + ": " + current.value(name).toObject().value("progress_json").toString();
-      }
-    }
-    progress_->setRange(0, static_cast<int>(kRepairUpdates.size()));
-    progress_->setValue(static_cast<int>(kRepairUpdates.size() - left.size()));
-    if (!r.body.value("enabled").toBool(true)) {
-      progress_text_->setText("Background updates are paused (Background updates tab).");
-      return;
-    }
-    if (!left.isEmpty()) {
-      progress_text_->setText("Running " + detail.left(120));
-      return;
-    }
-    poll_->stop();
-    repairing_ = false;
-    repair_->setEnabled(true);
-    progress_text_->setText("Repair finished: both statistics updates ran to the end.");
-    refresh();
-    emit repairFinished(true);
-  });
+void DirectoryView::endRepair(bool ok, const QString& message) {
+  repairing_ = false;
+  repair_->setEnabled(true);
+  progress_->setVisible(ok);
+  progress_text_->setText(message);
+  emit repairFinished(ok);
 }
 
 }  // namespace strata::console

@@ -9,13 +9,13 @@
 #include <QWidget>
 
 #include "client/admin_client.h"
+#include "client/background_job.h"
 
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
-class QTimer;
 
 namespace strata::console {
 
@@ -24,8 +24,11 @@ class DirectoryView : public QWidget {
  public:
   DirectoryView(AdminClient* client, QWidget* parent = nullptr);
 
+  // Loads the health and /publicRooms; asked while loading, loads once more afterwards.
   void refresh();
+  // Starts the repair job and follows it (BackgroundJob) until it ends.
   void repair();
+  BackgroundJob* repairJob() const { return job_; }
 
   // What the view shows, for tests and the status bar.
   int publishedCount() const { return published_; }
@@ -41,7 +44,7 @@ class DirectoryView : public QWidget {
 
  private:
   void render(const QJsonObject& health, const QJsonArray& client_view);
-  void pollRepair();
+  void endRepair(bool ok, const QString& message);
 
   AdminClient* client_;
   QLabel* summary_;
@@ -50,12 +53,13 @@ class DirectoryView : public QWidget {
   QPushButton* repair_;
   QProgressBar* progress_;
   QLabel* progress_text_;
-  QTimer* poll_;
+  BackgroundJob* job_;
   int published_ = 0;
   int listed_ = 0;
   int hidden_ = 0;
   bool repairing_ = false;
   bool loading_ = false;
+  bool refresh_again_ = false;  // asked while loading: load once more after
 };
 
 }  // namespace strata::console

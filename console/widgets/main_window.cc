@@ -92,6 +92,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   restoreState(settings.value("window/state").toByteArray());
 }
 
+MainWindow::~MainWindow() {
+  // The views hold raw AdminClient pointers and client_ dies after this body.
+  disconnect(tabs_, nullptr, this, nullptr);
+  delete tabs_;
+}
+
 QWidget* MainWindow::page(Page p) const {
   return tabs_->widget(p);
 }
@@ -137,6 +143,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());
+  // Log out the token a password login made, before the process may end.
+  client_.disconnectAndWait(3000);
   QMainWindow::closeEvent(event);
 }
 

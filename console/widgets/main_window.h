@@ -26,6 +26,8 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  // Deletes the views before client_, which they point to.
+  ~MainWindow() override;
 
   enum Page { kConnect, kDashboard, kUsers, kRooms, kDirectory, kUpdates, kAdvisor, kLint };
   void showPage(Page page);
@@ -49,7 +51,7 @@ class MainWindow : public QMainWindow {
   void refreshCurrent();
   void setConnected(bool on);
 
-  AdminClient client_;
+  AdminClient client_;  // outlives the views: ~MainWindow deletes them first
   QTabWidget* tabs_;
   ConnectPage* connect_;
   DashboardView* dashboard_;

@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "widgets/list_controls.h"
+
 namespace strata::console {
 
 RoomsView::RoomsView(AdminClient* client, QWidget* parent) : QWidget(parent), client_(client) {
@@ -48,18 +50,13 @@ RoomsView::RoomsView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
   message_ = new QLabel;
   message_->setWordWrap(true);
 
-  auto button = [this](const QString& text, auto fn) {
-    auto* b = new QPushButton(text);
-    connect(b, &QPushButton::clicked, this, fn);
-    return b;
-  };
-  auto* publish = button("&Publish to directory", [this] {
+  auto* publish = ActionButton(this, "&Publish to directory", [this] {
     if (!room_.isEmpty()) setPublished(room_, true);
   });
-  auto* hide = button("&Hide from directory", [this] {
+  auto* hide = ActionButton(this, "&Hide from directory", [this] {
     if (!room_.isEmpty()) setPublished(room_, false);
   });
-  auto* remove = button("&Delete room...", [this] {
+  auto* remove = ActionButton(this, "&Delete room...", [this] {
     if (room_.isEmpty()) return;
     if (QMessageBox::warning(this, "Delete room",
                              "Delete " + room_ +
@@ -93,14 +90,7 @@ RoomsView::RoomsView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
   layout->addWidget(split, 1);
   layout->addWidget(message_);
 
-  debounce_ = new QTimer(this);
-  debounce_->setSingleShot(true);
-  debounce_->setInterval(300);
-  connect(search_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
-  connect(debounce_, &QTimer::timeout, this, [this] { model_->setSearch(search_->text()); });
-  connect(model_, &PagedModel::totalChanged, this,
-          [this](int total) { total_->setText(QString("%L1 rooms").arg(total)); });
-  connect(model_, &PagedModel::failed, this, [this](const QString& e) { message_->setText(e); });
+  debounce_ = WireSearch(this, search_, model_, total_, message_, "rooms");
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (current.isValid())
@@ -128,20 +118,20 @@ void RoomsView::showRoom(const QString& room_id) {
   auto done = [this, room_id] {
     if (room_id == room_ && --pending_ == 0) emit roomLoaded();
   };
-  client_->get(base, [this, room_id, done](const ApiReply& r) {
+  client_->get(this, base, [this, room_id, done](const ApiReply& r) {
     if (room_id != room_) return;
     details_->setPlainText(r.ok() ? QString::fromUtf8(QJsonDocument(r.body).toJson())
                                   : "No details: " + r.error);
     done();
   });
-  client_->get(base + "/members", [this, room_id, done](const ApiReply& r) {
+  client_->get(this, base + "/members", [this, room_id, done](const ApiReply& r) {
     if (room_id != room_) return;
     members_->clear();
     for (const auto& m : r.body.value("members").toArray()) members_->addItem(m.toString());
     tabs_->setTabText(1, QString("Members (%1)").arg(members_->count()));
     done();
   });
-  client_->get(base + "/state", [this, room_id, done](const ApiReply& r) {
+  client_->get(this, base + "/state", [this, room_id, done](const ApiReply& r) {
     if (room_id != room_) return;
     QStringList lines;
     for (const auto& e : r.body.value("state").toArray()) {
@@ -158,7 +148,7 @@ void RoomsView::showRoom(const QString& room_id) {
 }
 
 void RoomsView::setPublished(const QString& room_id, bool published) {
-  client_->put("/_matrix/client/r0/directory/list/room/" + AdminClient::segment(room_id),
+  client_->put(this, "/_matrix/client/r0/directory/list/room/" + AdminClient::segment(room_id),
                {{"visibility", published ? "public" : "private"}},
                [this, room_id, published](const ApiReply& r) {
                  message_->setText(r.ok() ? room_id + (published ? " published to the directory"
@@ -170,7 +160,7 @@ void RoomsView::setPublished(const QString& room_id, bool published) {
 }
 
 void RoomsView::deleteRoom(const QString& room_id) {
-  client_->post("/_synapse/admin/v1/rooms/" + AdminClient::segment(room_id) + "/delete",
+  client_->post(this, "/_synapse/admin/v1/rooms/" + AdminClient::segment(room_id) + "/delete",
                 {{"purge", true}}, [this, room_id](const ApiReply& r) {
                   message_->setText(r.ok() ? QString("Deleted %1: %2 users removed")
                                                  .arg(room_id)

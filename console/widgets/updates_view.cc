@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <utility>
 
 namespace strata::console {
 
@@ -46,6 +47,16 @@ UpdatesView::UpdatesView(AdminClient* client, QWidget* parent) : QWidget(parent)
   connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
     if (on) refresh();
   });
+  job_ = new BackgroundJob(client_, this);
+  connect(job_, &BackgroundJob::started, this, [this](bool ok, const QString& message) {
+    message_->setText(ok ? message : "Failed: " + message);
+    refresh();
+    emit actionFinished(ok);
+  });
+  connect(job_, &BackgroundJob::finished, this, [this](bool, const QString& message) {
+    message_->setText(message);
+    refresh();
+  });
 }
 
 void UpdatesView::showEvent(QShowEvent* event) {
@@ -67,9 +78,13 @@ QString UpdatesView::message() const {
 }
 
 void UpdatesView::refresh() {
-  if (!client_->connected() || loading_) return;
+  if (!client_->connected()) return;
+  if (loading_) {
+    refresh_again_ = true;
+    return;
+  }
   loading_ = true;
-  client_->get("/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
+  client_->get(this, "/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
     loading_ = false;
     if (r.ok()) {
       render(r.body);
@@ -77,6 +92,7 @@ void UpdatesView::refresh() {
       state_->setText("Cannot read the background updates: " + r.error);
     }
     emit refreshed();
+    if (std::exchange(refresh_again_, false)) refresh();
   });
 }
 
@@ -93,6 +109,7 @@ void UpdatesView::render(const QJsonObject& status) {
   });
   table_->setRowCount(static_cast<int>(updates.size()));
   int row = 0;
+  int failed = 0;
   for (const auto& u : updates) {
     const QString state = u.value("state").toString();
     const QString why = u.value("why").toString();
@@ -106,7 +123,14 @@ void UpdatesView::render(const QJsonObject& status) {
     auto* bar = new QProgressBar;
     // The updates record how far they got, not how far they must go: a moving bar while it
     // may run, an empty one while it waits or updates are paused.
-    if (state == "runnable" && enabled_) {
+    if (state == "failed") {
+      ++failed;
+      bar->setRange(0, 1);
+      bar->setValue(0);
+      bar->setFormat("failed");
+      for (int c = 0; c < cells.size(); ++c)
+        table_->item(row, c)->setBackground(QColor(255, 220, 220));
+    } else if (state == "runnable" && enabled_) {
       bar->setRange(0, 0);
     } else {
       bar->setRange(0, 1);
@@ -116,14 +140,22 @@ void UpdatesView::render(const QJsonObject& status) {
     table_->setCellWidget(row, 4, bar);
     ++row;
   }
-  state_->setText(QString("<b>%1</b> pending background updates; the updater is <b>%2</b>.")
-                      .arg(updates.size())
-                      .arg(enabled_ ? "running" : "paused"));
+  failed_ = failed;
+  QString text = QString("<b>%1</b> pending background updates; the updater is <b>%2</b>.")
+                     .arg(updates.size())
+                     .arg(enabled_ ? "running" : "paused");
+  if (failed > 0) {
+    text += QString(
+                " <b style='color:#b00'>%1 failed</b> (see State; starting the job again "
+                "retries it).")
+                .arg(failed);
+  }
+  state_->setText(text);
 }
 
 void UpdatesView::setEnabledOnServer(bool enabled) {
   client_->post(
-      "/_synapse/admin/v1/background_updates/enabled", {{"enabled", enabled}},
+      this, "/_synapse/admin/v1/background_updates/enabled", {{"enabled", enabled}},
       [this](const ApiReply& r) {
         message_->setText(r.ok() ? (r.body.value("enabled").toBool() ? "Background updates resumed."
                                                                      : "Background updates paused.")
@@ -134,12 +166,12 @@ void UpdatesView::setEnabledOnServer(bool enabled) {
 }
 
 void UpdatesView::startJob(const QString& job_name) {
-  client_->post("/_synapse/admin/v1/background_updates/start_job", {{"job_name", job_name}},
-                [this, job_name](const ApiReply& r) {
-                  message_->setText(r.ok() ? "Queued " + job_name : "Failed: " + r.error);
-                  refresh();
-                  emit actionFinished(r.ok());
-                });
+  if (job_->running()) {
+    message_->setText("A job started here is still running.");
+    emit actionFinished(false);
+    return;
+  }
+  job_->start(job_name);
 }
 
 }  // namespace strata::console

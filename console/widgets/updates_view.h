@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include "client/admin_client.h"
+#include "client/background_job.h"
 
 class QLabel;
 class QPushButton;
@@ -20,11 +21,15 @@ class UpdatesView : public QWidget {
  public:
   UpdatesView(AdminClient* client, QWidget* parent = nullptr);
 
+  // Reads the status; asked while loading, reads once more afterwards.
   void refresh();
   void setEnabledOnServer(bool enabled);
+  // Queues a job (BackgroundJob); actionFinished says whether it was queued (or found queued).
   void startJob(const QString& job_name);
 
   int pendingCount() const;
+  // Pending updates the server reports failed.
+  int failedCount() const { return failed_; }
   bool serverEnabled() const { return enabled_; }
   QString message() const;
   QTableWidget* table() const { return table_; }
@@ -46,8 +51,11 @@ class UpdatesView : public QWidget {
   QLabel* message_;
   QPushButton* pause_;
   QTimer* poll_;
+  BackgroundJob* job_;
   bool enabled_ = true;
   bool loading_ = false;
+  bool refresh_again_ = false;
+  int failed_ = 0;
 };
 
 }  // namespace strata::console

@@ -14,6 +14,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "widgets/list_controls.h"
+
 namespace strata::console {
 
 UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), client_(client) {
@@ -39,12 +41,7 @@ UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
   details_->setReadOnly(true);
   details_->setPlaceholderText("Whois output appears here.");
 
-  auto button = [this](const QString& text, auto fn) {
-    auto* b = new QPushButton(text);
-    connect(b, &QPushButton::clicked, this, fn);
-    return b;
-  };
-  auto* create = button("&New user...", [this] {
+  auto* create = ActionButton(this, "&New user...", [this] {
     bool ok = false;
     const QString id = QInputDialog::getText(this, "New user", "User ID (@name:server)",
                                              QLineEdit::Normal, "", &ok);
@@ -54,7 +51,7 @@ UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
     if (!ok) return;
     createUser(id, pw, false);
   });
-  auto* reset = button("&Reset password...", [this] {
+  auto* reset = ActionButton(this, "&Reset password...", [this] {
     const QString id = selectedUser();
     if (id.isEmpty()) return;
     bool ok = false;
@@ -62,7 +59,7 @@ UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
                                              QLineEdit::Password, "", &ok);
     if (ok && !pw.isEmpty()) resetPassword(id, pw);
   });
-  auto* deactivate_button = button("&Deactivate...", [this] {
+  auto* deactivate_button = ActionButton(this, "&Deactivate...", [this] {
     const QString id = selectedUser();
     if (id.isEmpty()) return;
     if (QMessageBox::warning(
@@ -72,13 +69,13 @@ UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
       deactivate(id);
     }
   });
-  auto* make_admin = button("Make &admin", [this] {
+  auto* make_admin = ActionButton(this, "Make &admin", [this] {
     if (!selectedUser().isEmpty()) setAdmin(selectedUser(), true);
   });
-  auto* revoke_admin = button("Re&voke admin", [this] {
+  auto* revoke_admin = ActionButton(this, "Re&voke admin", [this] {
     if (!selectedUser().isEmpty()) setAdmin(selectedUser(), false);
   });
-  auto* whois_button = button("&Whois", [this] {
+  auto* whois_button = ActionButton(this, "&Whois", [this] {
     if (!selectedUser().isEmpty()) whois(selectedUser());
   });
 
@@ -101,14 +98,7 @@ UsersView::UsersView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
   layout->addLayout(actions);
   layout->addWidget(message_);
 
-  debounce_ = new QTimer(this);
-  debounce_->setSingleShot(true);
-  debounce_->setInterval(300);
-  connect(search_, &QLineEdit::textChanged, debounce_, qOverload<>(&QTimer::start));
-  connect(debounce_, &QTimer::timeout, this, [this] { model_->setSearch(search_->text()); });
-  connect(model_, &PagedModel::totalChanged, this,
-          [this](int total) { total_->setText(QString("%L1 users").arg(total)); });
-  connect(model_, &PagedModel::failed, this, [this](const QString& e) { message_->setText(e); });
+  debounce_ = WireSearch(this, search_, model_, total_, message_, "users");
   connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
     if (on) model_->reload();
   });
@@ -137,14 +127,14 @@ void UsersView::report(const ApiReply& r, const QString& success) {
 
 void UsersView::createUser(const QString& user_id, const QString& password, bool admin) {
   QJsonObject body{{"password", password}, {"admin", admin}};
-  client_->put("/_synapse/admin/v2/users/" + AdminClient::segment(user_id), body,
+  client_->put(this, "/_synapse/admin/v2/users/" + AdminClient::segment(user_id), body,
                [this, user_id](const ApiReply& r) {
                  report(r, r.status == 201 ? "Created " + user_id : "Updated " + user_id);
                });
 }
 
 void UsersView::resetPassword(const QString& user_id, const QString& password) {
-  client_->post("/_synapse/admin/v1/reset_password/" + AdminClient::segment(user_id),
+  client_->post(this, "/_synapse/admin/v1/reset_password/" + AdminClient::segment(user_id),
                 {{"new_password", password}, {"logout_devices", true}},
                 [this, user_id](const ApiReply& r) {
                   report(r, "Password of " + user_id + " reset; their devices were logged out.");
@@ -152,19 +142,19 @@ void UsersView::resetPassword(const QString& user_id, const QString& password) {
 }
 
 void UsersView::deactivate(const QString& user_id) {
-  client_->post("/_synapse/admin/v1/deactivate/" + AdminClient::segment(user_id), {},
+  client_->post(this, "/_synapse/admin/v1/deactivate/" + AdminClient::segment(user_id), {},
                 [this, user_id](const ApiReply& r) { report(r, "Deactivated " + user_id); });
 }
 
 void UsersView::setAdmin(const QString& user_id, bool admin) {
-  client_->put("/_synapse/admin/v1/users/" + AdminClient::segment(user_id) + "/admin",
+  client_->put(this, "/_synapse/admin/v1/users/" + AdminClient::segment(user_id) + "/admin",
                {{"admin", admin}}, [this, user_id, admin](const ApiReply& r) {
                  report(r, user_id + (admin ? " is now a server admin" : " is no longer an admin"));
                });
 }
 
 void UsersView::whois(const QString& user_id) {
-  client_->get("/_synapse/admin/v1/whois/" + AdminClient::segment(user_id),
+  client_->get(this, "/_synapse/admin/v1/whois/" + AdminClient::segment(user_id),
                [this, user_id](const ApiReply& r) {
                  if (r.ok()) {
                    details_->setPlainText(

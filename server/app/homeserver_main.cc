@@ -104,10 +104,13 @@ background::UpdateSettings UpdateSettingsFrom(const config::HomeserverConfig& co
 // one-second pause, until none is left or the server stops.
 class PoliteUpdater {
  public:
-  // `enabled` is the admin API's pause switch (background_updates/enabled).
+  // `enabled` is the admin API's pause switch (background_updates/enabled); `failures` is where
+  // failed updates are published and start_job's retries arrive.
   PoliteUpdater(storage::DatabaseSettings settings, schema::BackgroundRunner mode,
-                background::UpdateSettings update_settings, const std::atomic<bool>& enabled)
+                background::UpdateSettings update_settings, const std::atomic<bool>& enabled,
+                background::FailureBoard& failures)
       : enabled_(enabled),
+        failures_(failures),
         thread_([this, settings, mode, update_settings] { Run(settings, mode, update_settings); }) {
   }
   ~PoliteUpdater() {
@@ -139,30 +142,39 @@ class PoliteUpdater {
         if (cv_.wait_for(lock, background::kBatchInterval, [this] { return stop_; })) return;
       }
       if (!enabled_.load()) continue;
+      for (const auto& name : failures_.TakeRetries()) {
+        STRATA_LOG(Info, "strata.background") << "Retrying background update " << name;
+        updater.Retry(name);
+      }
       try {
         auto batch = updater.RunOneBatch();
         if (!batch) {
-          // Stay alive, idle: the admin API's start_job queues new updates while serving, and
-          // they must run without a restart (as Synapse's start_job kicks its updater).
+          // Stay alive, idle: the admin API's start_job queues new updates (or retries failed
+          // ones) while serving, and they must run without a restart.
           if (!idle) {
             STRATA_LOG(Info, "strata.background")
-                << "No more background updates to do. Unscheduling background update task.";
+                << (updater.failures().empty()
+                        ? "No more background updates to do; waiting for new ones."
+                        : "No more background updates to do but failed ones; waiting for new "
+                          "ones or a retry (start_job).");
           }
           idle = true;
-          continue;
-        }
-        idle = false;
-        if (batch->finished) {
-          STRATA_LOG(Info, "strata.background")
-              << "background update " << batch->update << " finished";
+        } else {
+          idle = false;
+          if (batch->finished) {
+            STRATA_LOG(Info, "strata.background")
+                << "background update " << batch->update << " finished";
+          }
         }
       } catch (const std::exception& e) {
         STRATA_LOG(Error, "strata.background") << "Error doing update: " << e.what();
       }
+      failures_.Publish(updater.failures());
     }
   }
 
   const std::atomic<bool>& enabled_;
+  background::FailureBoard& failures_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -359,7 +371,7 @@ int HomeserverMain(int argc, char** argv) {
 
   {
     PoliteUpdater updater(db_settings, release->runner, update_settings,
-                          services.background_updates_enabled);
+                          services.background_updates_enabled, services.background_failures);
     int sig = WaitForStopSignal();
     STRATA_LOG(Info, "strata") << "Received signal " << sig << ": shutting down";
   }

@@ -1,6 +1,7 @@
 #include "background/updater.h"
 
 #include <set>
+#include <utility>
 
 namespace strata::background {
 namespace {
@@ -182,6 +183,11 @@ std::optional<BatchRecord> BackgroundUpdater::RunOneBatch(std::chrono::milliseco
   return record;
 }
 
+void BackgroundUpdater::Retry(const std::string& name) {
+  failed_.erase(name);
+  queue_.clear();  // rebuilt on the next pick, now with `name` in it
+}
+
 RunReport BackgroundUpdater::RunToCompletion(
     const std::function<void(const BatchRecord&)>& on_batch,
     const std::function<bool()>& should_stop) {
@@ -207,6 +213,30 @@ RunReport BackgroundUpdater::RunToCompletion(
     }
   }
   return report;
+}
+
+void FailureBoard::Publish(const std::map<std::string, std::string>& failures) {
+  std::lock_guard lock(mu_);
+  failures_.clear();
+  for (const auto& [name, error] : failures) {
+    if (!retries_.count(name)) failures_.emplace(name, error);
+  }
+}
+
+void FailureBoard::RequestRetry(const std::string& name) {
+  std::lock_guard lock(mu_);
+  failures_.erase(name);
+  retries_.insert(name);
+}
+
+std::set<std::string> FailureBoard::TakeRetries() {
+  std::lock_guard lock(mu_);
+  return std::exchange(retries_, {});
+}
+
+std::map<std::string, std::string> FailureBoard::Failures() const {
+  std::lock_guard lock(mu_);
+  return failures_;
 }
 
 }  // namespace strata::background

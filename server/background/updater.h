@@ -10,7 +10,9 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +74,11 @@ class BackgroundUpdater {
   RunReport RunToCompletion(const std::function<void(const BatchRecord&)>& on_batch = {},
                             const std::function<bool()>& should_stop = {});
 
+  // Updates whose batch failed, with the error: passed over until Retry(name).
+  const std::map<std::string, std::string>& failures() const { return failed_; }
+  // Clears `name`'s failure so the runner picks it again (a no-op if it had not failed).
+  void Retry(const std::string& name);
+
   // Fault injection for crash tests: called inside each batch's transaction, after the handler
   // ran and before the commit (a test hook may kill the process there).
   void SetBeforeCommitHook(std::function<void(const BatchRecord&)> hook) {
@@ -97,9 +104,27 @@ class BackgroundUpdater {
   std::deque<std::string> queue_;       // round robin
   std::optional<std::string> current_;  // one at a time
   std::map<std::string, Performance> performance_;
-  std::map<std::string, std::string> failed_;
-  std::function<void(const BatchRecord&)>
-      before_commit_;  // update -> error; passed over from then on
+  std::map<std::string, std::string> failed_;  // update -> error; passed over until Retry
+  std::function<void(const BatchRecord&)> before_commit_;
+};
+
+// What the serving server's updater thread and the admin API share: the updater publishes its
+// failures here, start_job asks for a failed update to be retried, and the status endpoint
+// reports failures. Thread-safe.
+class FailureBoard {
+ public:
+  // Replaces the published failures, leaving out those with a retry not yet taken.
+  void Publish(const std::map<std::string, std::string>& failures);
+  // Forgets `name`'s failure now and asks the updater to run it again.
+  void RequestRetry(const std::string& name);
+  // The retries asked for since the last call, for the updater to apply.
+  std::set<std::string> TakeRetries();
+  std::map<std::string, std::string> Failures() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> failures_;
+  std::set<std::string> retries_;
 };
 
 }  // namespace strata::background

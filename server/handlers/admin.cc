@@ -190,9 +190,10 @@ json ListRooms(Services& s, const RoomListQuery& q) {
   if (q.from < 0 || q.limit < 0) throw InvalidParam("from and limit must not be negative");
   const bool has_version = s.event_context.features.rooms_room_version;
   if (!has_version && q.order_by == "version") throw InvalidParam("Unknown value for order_by");
-  // Sizes sort largest first by default, as in Synapse.
+  // Sizes and room versions sort largest first by default, as in Synapse.
   bool descending = q.order_by == "size" || q.order_by == "joined_members" ||
-                    q.order_by == "joined_local_members" || q.order_by == "state_events";
+                    q.order_by == "joined_local_members" || q.order_by == "state_events" ||
+                    q.order_by == "version";
   if (q.backwards) descending = !descending;
   std::string from =
       " FROM room_stats_state s INNER JOIN room_stats_current c USING (room_id) "
@@ -333,44 +334,73 @@ json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, boo
 }
 
 json BackgroundUpdateStatus(Services& s) {
+  const auto failures = s.background_failures.Failures();
   auto conn = s.db.Acquire();
   json updates = json::object();
   for (const auto& u :
        background::ListPendingUpdates(*conn, background::HandlerRegistry::Builtin())) {
-    updates[u.name] = {
-        {"name", u.name},
-        {"progress_json", u.progress_json},
-        {"depends_on", u.depends_on ? json(*u.depends_on) : json()},
-        {"ordering", u.ordering},
-        {"state", u.state == background::PendingUpdate::State::kRunnable  ? "runnable"
-                  : u.state == background::PendingUpdate::State::kWaiting ? "waiting"
-                                                                          : "unknown"},
-        {"why", u.why}};
+    const auto failed = failures.find(u.name);
+    std::string state = u.state == background::PendingUpdate::State::kRunnable  ? "runnable"
+                        : u.state == background::PendingUpdate::State::kWaiting ? "waiting"
+                                                                                : "unknown";
+    std::string why = u.why;
+    if (failed != failures.end()) {
+      state = "failed";
+      why = "failed: " + failed->second + " (start_job retries it)";
+    }
+    updates[u.name] = {{"name", u.name},
+                       {"progress_json", u.progress_json},
+                       {"depends_on", u.depends_on ? json(*u.depends_on) : json()},
+                       {"ordering", u.ordering},
+                       {"state", state},
+                       {"why", why},
+                       {"error", failed != failures.end() ? json(failed->second) : json()}};
   }
+  json failed = json::object();
+  for (const auto& [name, error] : failures) failed[name] = error;
   return {{"enabled", s.background_updates_enabled.load()},
-          {"current_updates", {{"master", updates}}}};
+          {"current_updates", {{"master", updates}}},
+          {"failed", failed}};
 }
 
 void StartBackgroundJob(Services& s, const std::string& job_name) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> rows;
+  if (job_name == "populate_stats_process_rooms") {
+    rows = {{"populate_stats_process_rooms", std::nullopt},
+            {"populate_stats_process_users", std::string("populate_stats_process_rooms")}};
+  } else {
+    throw ApiError(400, "M_UNKNOWN", "Invalid job_name");
+  }
+  const auto failures = s.background_failures.Failures();
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  auto queue = [&](const std::string& name, const std::optional<std::string>& depends_on) {
-    if (!conn->Query("SELECT 1 FROM background_updates WHERE update_name = ?", {name}).empty()) {
-      throw ApiError(400, "M_UNKNOWN",
-                     "Job " + name + " is already in queue of background updates.");
+  // A queued update that failed is retried rather than refused: its row is still there, so
+  // queueing it again could never succeed, and the runner would pass over it for good.
+  std::vector<std::string> retry;
+  std::vector<std::pair<std::string, std::optional<std::string>>> missing;
+  bool queued_and_running = false;
+  for (const auto& row : rows) {
+    if (conn->Query("SELECT 1 FROM background_updates WHERE update_name = ?", {row.first})
+            .empty()) {
+      missing.push_back(row);
+    } else if (failures.count(row.first)) {
+      retry.push_back(row.first);
+    } else {
+      queued_and_running = true;
     }
+  }
+  if (retry.empty() && queued_and_running) {
+    throw ApiError(400, "M_UNKNOWN",
+                   "Job " + rows.front().first + " is already in queue of background updates.");
+  }
+  for (const auto& [name, depends_on] : missing) {
     conn->Execute(
         "INSERT INTO background_updates (update_name, progress_json, depends_on) "
         "VALUES (?, '{}', ?)",
         {name, depends_on});
-  };
-  if (job_name == "populate_stats_process_rooms") {
-    queue("populate_stats_process_rooms", std::nullopt);
-    queue("populate_stats_process_users", std::string("populate_stats_process_rooms"));
-  } else {
-    throw ApiError(400, "M_UNKNOWN", "Invalid job_name");
   }
   txn.Commit();
+  for (const auto& name : retry) s.background_failures.RequestRetry(name);
 }
 
 json SchemaInfo(Services& s) {
@@ -398,6 +428,7 @@ json SchemaInfo(Services& s) {
 
 json DirectoryHealth(Services& s) {
   const bool separated = s.release.stats == schema::StatsEngine::kSeparated;
+  const bool reads_stats = s.release.directory == schema::RoomDirectorySource::kStatsTables;
   // What a client sees: the behaved-as release's own /publicRooms, unpaged.
   std::set<std::string> listed;
   const json directory = PublicRooms(s, PublicRoomsQuery{});
@@ -412,6 +443,18 @@ json DirectoryHealth(Services& s) {
            "GROUP BY c.room_id")) {
     joined[row.Text(0)] = row.Int(1);
   }
+  // Names from current state in one query (the dashboard polls this), for rooms without a
+  // room_stats_state name and for releases before the separated stats tables.
+  std::map<std::string, std::string> state_names;
+  for (const auto& row :
+       conn->Query("SELECT c.room_id, j.json FROM current_state_events c JOIN event_json j ON "
+                   "j.event_id = c.event_id WHERE c.type = 'm.room.name' AND c.state_key = ''")) {
+    json pdu = json::parse(row.Text(1), nullptr, false);
+    if (pdu.is_object() && pdu.contains("content") && pdu["content"].is_object() &&
+        pdu["content"].contains("name") && pdu["content"]["name"].is_string()) {
+      state_names[row.Text(0)] = pdu["content"]["name"].get<std::string>();
+    }
+  }
   // Before 1.4 the separated stats tables do not exist: their columns read as NULL.
   const std::string sql =
       separated ? "SELECT r.room_id, r.is_public, c.joined_members, "
@@ -421,35 +464,37 @@ json DirectoryHealth(Services& s) {
                 : "SELECT room_id, is_public, NULL, 0, NULL FROM rooms ORDER BY room_id";
   json rooms = json::array();
   int64_t hidden = 0;
+  int64_t latent_rooms = 0;
   for (const auto& row : conn->Query(sql)) {
     const std::string room_id = row.Text(0);
     const bool is_public = row.Bool(1);
     const int64_t actual = joined.count(room_id) ? joined[room_id] : 0;
     std::optional<std::string> name = row.OptText(4);
-    if (!name) {
-      auto state = events::CurrentState(*conn, room_id);
-      auto it = state.find({"m.room.name", ""});
-      if (it != state.end()) {
-        json content = events::EventContent(*conn, it->second);
-        if (content.is_object() && content.contains("name") && content["name"].is_string())
-          name = content["name"].get<std::string>();
+    if (!name && state_names.count(room_id)) name = state_names[room_id];
+    const bool in_directory = listed.count(room_id) > 0;
+    // What hides a published room from a directory that reads the stats tables.
+    json stale = json::array();
+    if (is_public && separated) {
+      if (row.IsNull(2)) {
+        stale.push_back("no room_stats_current row");
+      } else if (row.Int(2) == 0 && actual > 0) {
+        stale.push_back("room_stats_current.joined_members is 0 but " + std::to_string(actual) +
+                        " members are joined");
+      } else if (row.Int(2) != actual && !in_directory) {
+        stale.push_back("room_stats_current.joined_members is " + std::to_string(row.Int(2)) +
+                        " but " + std::to_string(actual) + " members are joined");
       }
+      if (!row.Bool(3)) stale.push_back("no room_stats_state row");
     }
     json problems = json::array();
-    const bool in_directory = listed.count(room_id) > 0;
-    if (is_public && !in_directory && separated) {
-      if (row.IsNull(2)) {
-        problems.push_back("no room_stats_current row");
-      } else if (row.Int(2) == 0 && actual > 0) {
-        problems.push_back("room_stats_current.joined_members is 0 but " + std::to_string(actual) +
-                           " members are joined");
-      } else if (row.Int(2) != actual) {
-        problems.push_back("room_stats_current.joined_members is " + std::to_string(row.Int(2)) +
-                           " but " + std::to_string(actual) + " members are joined");
-      }
-      if (!row.Bool(3)) problems.push_back("no room_stats_state row");
+    json latent = json::array();
+    if (reads_stats) {
+      if (!in_directory) problems = stale;
+    } else {
+      latent = stale;  // harmless now; a release whose directory reads the stats would hide it
     }
     if (!problems.empty()) ++hidden;
+    if (!latent.empty()) ++latent_rooms;
     rooms.push_back({{"room_id", room_id},
                      {"name", name ? json(*name) : json()},
                      {"is_public", is_public},
@@ -457,20 +502,22 @@ json DirectoryHealth(Services& s) {
                      {"joined_members", actual},
                      {"has_stats_state", row.Bool(3)},
                      {"in_directory", in_directory},
-                     {"problems", problems}});
+                     {"problems", problems},
+                     {"latent", latent}});
   }
   return {{"behaves_as", s.release.name},
-          {"directory_reads", s.release.directory == schema::RoomDirectorySource::kStatsTables
-                                  ? "stats_tables"
-                                  : "current_state"},
+          {"directory_reads", reads_stats ? "stats_tables" : "current_state"},
           {"rooms", rooms},
           {"published", std::count_if(rooms.begin(), rooms.end(),
                                       [](const json& r) { return r["is_public"].get<bool>(); })},
           {"listed", listed.size()},
-          {"hidden_by_stats", hidden}};
+          {"hidden_by_stats", hidden},
+          {"latent_problems", latent_rooms}};
 }
 
 namespace {
+
+constexpr int kPrecheckTimeoutSeconds = 60;
 
 // A single read-only statement: starts with SELECT and has no second statement.
 bool IsSingleSelect(const std::string& sql) {
@@ -486,7 +533,40 @@ bool IsSingleSelect(const std::string& sql) {
   return head == "SELECT";
 }
 
+// Undoes PRAGMA query_only on the shared SQLite connection however the query ends.
+class SqliteQueryOnly {
+ public:
+  explicit SqliteQueryOnly(storage::Connection& conn) : conn_(conn) {
+    conn_.ExecuteScript("PRAGMA query_only = 1");
+  }
+  ~SqliteQueryOnly() {
+    try {
+      conn_.ExecuteScript("PRAGMA query_only = 0");
+    } catch (...) {  // a closed connection has no mode left to reset
+    }
+  }
+  SqliteQueryOnly(const SqliteQueryOnly&) = delete;
+  SqliteQueryOnly& operator=(const SqliteQueryOnly&) = delete;
+
+ private:
+  storage::Connection& conn_;
+};
+
 }  // namespace
+
+// SQLite: no transaction, since BEGIN IMMEDIATE would take the write lock and stall every
+// writer for as long as a pre-check scans. PostgreSQL: a rollback alone would keep sequence
+// changes, hence READ ONLY.
+std::vector<storage::Row> RunReadOnlyQuery(storage::Connection& conn, const std::string& sql) {
+  if (conn.engine() == storage::Engine::kSqlite) {
+    SqliteQueryOnly guard(conn);
+    return conn.Query(sql);
+  }
+  storage::Transaction txn(conn);  // never committed
+  conn.Execute("SET TRANSACTION READ ONLY");
+  conn.Execute("SET LOCAL statement_timeout = '" + std::to_string(kPrecheckTimeoutSeconds) + "s'");
+  return conn.Query(sql);
+}
 
 json UpgradePrechecks(Services& s, const std::string& target) {
   const auto& catalogue = schema::Catalogue::Builtin();
@@ -503,8 +583,7 @@ json UpgradePrechecks(Services& s, const std::string& target) {
       json check = {{"release", release.name}, {"title", note.title}, {"sql", sql}};
       const auto start = std::chrono::steady_clock::now();
       try {
-        storage::Transaction txn(*conn);  // never committed: rolled back on scope exit
-        auto rows = conn->Query(sql);
+        auto rows = RunReadOnlyQuery(*conn, sql);
         check["ok"] = true;
         check["result"] = rows.empty() || rows[0].IsNull(0) ? json() : json(rows[0].Text(0));
       } catch (const storage::DatabaseError& e) {

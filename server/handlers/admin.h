@@ -51,7 +51,12 @@ nlohmann::json RoomState(Services& s, const std::string& room_id);
 // also deletes its events from the database. Returns Synapse's summary.
 nlohmann::json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, bool purge);
 
+// Each pending update with its state: runnable, waiting, unknown, or failed (the serving
+// runner's last batch of it failed: `error` says why; it is passed over until start_job).
+// `failed` maps each failed update to its error.
 nlohmann::json BackgroundUpdateStatus(Services& s);
+// Queues the job's updates. If one is still queued because it failed, asks the runner to retry
+// it instead (200); 400 "already in queue" only if the job is queued and not failed.
 void StartBackgroundJob(Services& s, const std::string& job_name);
 // Also names the database engine ("sqlite3"/"psycopg2") and where the database lives (the
 // SQLite path or the PostgreSQL database name, never a password), for the console's advisor.
@@ -61,14 +66,24 @@ nlohmann::json SchemaInfo(Services& s);
 // directory lists it: rooms.is_public, room_stats_current.joined_members, the joined count
 // from current state, whether room_stats_state has a row, and whether the directory of the
 // behaved-as release lists it. `problems` explains each published room the directory hides
-// (the 1.4-1.12 statistics bug: joined_members 0 while members are joined).
+// (the 1.4-1.12 statistics bug: joined_members 0 while members are joined); `latent` gives the
+// same reasons for a published room while the behaved-as directory reads current state (1.4):
+// it is listed now, but a release whose directory reads the stats tables would hide it.
+// Totals: hidden_by_stats and latent_problems (rooms).
 nlohmann::json DirectoryHealth(Services& s);
 
 // Strata-specific: runs the pre-check queries the release catalogue's upgrade notes give for
 // every release after the behaved-as one up to `target` (those that are a single SELECT, in
 // this engine's form) and reports each one's answer or error and how long it took: the notes'
-// estimate of the upgrade's downtime. Nothing is written: each runs in a transaction that is
-// rolled back. InvalidParam if `target` is not a catalogued release.
+// estimate of the upgrade's downtime. Nothing is written and writers are not blocked: on
+// SQLite each runs outside any transaction with PRAGMA query_only set; on PostgreSQL in a
+// READ ONLY transaction with a 60 s statement_timeout, rolled back. InvalidParam if `target`
+// is not a catalogued release.
 nlohmann::json UpgradePrechecks(Services& s, const std::string& target);
+
+// Runs one statement so that it can neither write nor block writers: on SQLite outside any
+// transaction with PRAGMA query_only on (reset afterwards); on PostgreSQL in a READ ONLY
+// transaction with a 60 s statement_timeout, rolled back. Throws storage::DatabaseError.
+std::vector<storage::Row> RunReadOnlyQuery(storage::Connection& conn, const std::string& sql);
 
 }  // namespace strata::handlers

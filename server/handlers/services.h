@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "background/updater.h"
 #include "config/homeserver_config.h"
 #include "crypto/signing_key.h"
 #include "events/event_store.h"
@@ -46,6 +47,8 @@ struct Services {
   std::unique_ptr<TypingTracker> typing;      // who is typing where: in memory only
   // The admin API's background_updates/enabled switch; the background runner should honour it.
   std::atomic<bool> background_updates_enabled{true};
+  // Failed background updates, published by the serving runner; start_job asks for retries.
+  background::FailureBoard background_failures;
 
   int64_t NowMs() const { return event_context.now_ms(); }
   const std::string& server_name() const { return event_context.server_name; }

@@ -173,6 +173,44 @@ TEST_P(RunnerTest, AFailingBatchRollsBackAndIsPassedOver) {
   EXPECT_NE(report.left[0].why.find("failed"), std::string::npos);
 }
 
+// The serving server's runner: a failure is kept (and published) until a retry is asked for,
+// and then the update runs again, here to completion once its cause is gone.
+TEST_P(RunnerTest, AFailedUpdateRunsAgainOnceRetried) {
+  for (auto mode : {BackgroundRunner::kRoundRobin, BackgroundRunner::kOneAtATime}) {
+    bool broken = true;
+    HandlerRegistry registry;
+    registry.Register("flaky",
+                      [&broken](BatchContext& ctx, const nlohmann::json&, int64_t) -> int64_t {
+                        if (broken) ctx.conn().Execute("INSERT INTO no_such_table VALUES (1)");
+                        ctx.Finish();
+                        return 1;
+                      });
+    Queue("flaky", nullptr);
+    BackgroundUpdater updater(conn(), registry, mode, {}, FixedStepClock());
+    EXPECT_THROW(updater.RunOneBatch(), storage::DatabaseError);
+    ASSERT_EQ(updater.failures().size(), 1u);
+    EXPECT_NE(updater.failures().at("flaky").find("no_such_table"), std::string::npos);
+    EXPECT_FALSE(updater.RunOneBatch());  // passed over while failed
+    broken = false;
+    EXPECT_FALSE(updater.RunOneBatch());  // still: nobody asked for a retry
+
+    FailureBoard board;
+    board.Publish(updater.failures());
+    EXPECT_EQ(board.Failures().size(), 1u);
+    board.RequestRetry("flaky");
+    EXPECT_TRUE(board.Failures().empty());
+    board.Publish(updater.failures());  // published before the runner took the retry
+    EXPECT_TRUE(board.Failures().empty());
+    for (const auto& name : board.TakeRetries()) updater.Retry(name);
+    auto batch = updater.RunOneBatch();
+    ASSERT_TRUE(batch);
+    EXPECT_EQ(batch->update, "flaky");
+    EXPECT_TRUE(batch->finished);
+    EXPECT_TRUE(updater.failures().empty());
+    EXPECT_EQ(conn().QueryInt("SELECT COUNT(*) FROM background_updates", {}), 0);
+  }
+}
+
 STRATA_INSTANTIATE_ENGINES(RunnerTest);
 
 }  // namespace

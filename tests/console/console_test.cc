@@ -3,6 +3,8 @@
 // broken by the 1.4 -> 1.12.4 upgrade of a real Synapse 1.2.1 database and its repair, live
 // background updates with pause/resume, 100,000 users paged as the view scrolls, the upgrade
 // advisor and config lint. Saves a screenshot of each main view.
+#include <yaml-cpp/yaml.h>
+
 #include <QDir>
 #include <QFile>
 #include <QHeaderView>
@@ -20,6 +22,8 @@
 #include <fstream>
 #include <memory>
 
+#include "client/background_job.h"
+#include "client/config_lint.h"
 #include "client/known_servers.h"
 #include "client/upgrade_advisor.h"
 #include "storage/open_database.h"
@@ -127,6 +131,27 @@ class LiveServer {
   std::unique_ptr<st::ChildProcess> process_;
 };
 
+// How many access tokens `user` has on `server`, read from its database.
+int64_t AccessTokens(const LiveServer& server, const std::string& user) {
+  auto conn = strata::storage::OpenDatabaseLocation(server.database());
+  if (!conn.ok()) return -1;
+  return (*conn)
+      ->QueryInt("SELECT COUNT(*) FROM access_tokens WHERE user_id = ?", {user})
+      .value_or(-1);
+}
+
+// Whether `server` still accepts `token` (whoami answers 200).
+bool TokenWorks(const LiveServer& server, const QString& token) {
+  AdminClient probe;
+  probe.setServer(QUrl(server.url()));
+  probe.setAccessToken(token);
+  int status = -1;
+  probe.get(nullptr, "/_matrix/client/r0/account/whoami",
+            [&status](const ApiReply& r) { status = r.status; });
+  (void)QTest::qWaitFor([&] { return status != -1; }, 20000);  // -1 afterwards: no answer
+  return status == 200;
+}
+
 QPushButton* Button(QWidget* parent, const QString& text) {
   for (auto* b : parent->findChildren<QPushButton*>()) {
     if (b->text().remove('&').startsWith(text)) return b;
@@ -143,6 +168,8 @@ class ConsoleTest : public QObject {
   void initTestCase();
   void connectFailuresAreExplained();
   void dashboardShowsTheServer();
+  void answersReachOnlyLiveContexts();
+  void passwordLoginsLeaveNoTokenBehind();
   void roomsListDetailsMembersAndState();
   void directoryHealthShowsTheBugAndTheRepairFixesIt();
   void backgroundUpdatesPauseResumeAndRun();
@@ -151,6 +178,7 @@ class ConsoleTest : public QObject {
   void deleteRoom();
   void advisorReadsTheCatalogueForThisServer();
   void configLintReportsKeyLineAndWhatToDo();
+  void configLintFindsEveryKeyInOneTree();
   void shortcutsAndRememberedWindowState();
   void cleanupTestCase();
 
@@ -250,6 +278,82 @@ void ConsoleTest::dashboardShowsTheServer() {
   Shot(window_.get(), "dashboard");
 }
 
+void ConsoleTest::answersReachOnlyLiveContexts() {
+  AdminClient client;
+  client.setServer(QUrl(broken_->url()));
+  int live_calls = 0;
+  int dead_calls = 0;
+  QObject live;
+  auto* dead = new QObject;
+  client.get(&live, "/_matrix/client/versions", [&](const ApiReply& r) {
+    QVERIFY(r.ok());
+    ++live_calls;
+  });
+  client.get(dead, "/_matrix/client/versions", [&](const ApiReply&) { ++dead_calls; });
+  delete dead;  // a view closed before its answer arrived
+  QCOMPARE(client.requestsInFlight(), 2);
+  QVERIFY(QTest::qWaitFor([&] { return client.requestsInFlight() == 0; }, 20000));
+  QCOMPARE(live_calls, 1);
+  QCOMPARE(dead_calls, 0);
+}
+
+void ConsoleTest::passwordLoginsLeaveNoTokenBehind() {
+  const int64_t before = AccessTokens(*broken_, "@alice:localhost");
+  QVERIFY(before >= 1);  // the window's own connection
+  const QUrl url(broken_->url());
+  auto connect = [&](AdminClient& c, const QString& token) {
+    ApiReply result;
+    bool done = false;
+    auto cb = [&](const ApiReply& r) {
+      result = r;
+      done = true;
+    };
+    if (token.isEmpty())
+      c.connectWithPassword(url, "alice", "alicepass1", cb);
+    else
+      c.connectWithToken(url, token, cb);
+    if (!QTest::qWaitFor([&] { return done; }, 30000)) result.failure = ApiReply::Failure::kTimeout;
+    return result;
+  };
+  // A password login makes a token; disconnecting logs it out on the server.
+  AdminClient a;
+  QVERIFY2(connect(a, "").ok(), "password login failed");
+  QVERIFY(a.ownsToken());
+  const QString token = a.accessToken();
+  QCOMPARE(AccessTokens(*broken_, "@alice:localhost"), before + 1);
+  // A pasted token is the operator's: the console uses it and leaves it alone.
+  {
+    AdminClient b;
+    QVERIFY(connect(b, token).ok());
+    QVERIFY(!b.ownsToken());
+    b.disconnectFromServer();
+    QVERIFY(QTest::qWaitFor([&] { return b.requestsInFlight() == 0; }, 20000));
+  }
+  QVERIFY(TokenWorks(*broken_, token));
+  a.disconnectFromServer();
+  QVERIFY(QTest::qWaitFor([&] { return a.requestsInFlight() == 0; }, 20000));
+  QVERIFY(!TokenWorks(*broken_, token));
+  QCOMPARE(AccessTokens(*broken_, "@alice:localhost"), before);
+
+  // Disconnecting while the login is on its way: the late answer connects nothing and the
+  // token the server made is logged out too.
+  AdminClient late;
+  ApiReply result;
+  bool done = false;
+  late.connectWithPassword(url, "alice", "alicepass1", [&](const ApiReply& r) {
+    result = r;
+    done = true;
+  });
+  QVERIFY(QTest::qWaitFor([&] { return late.requestsStarted() >= 2; }, 20000));  // the login
+  late.disconnectFromServer();
+  QVERIFY(QTest::qWaitFor([&] { return done && late.requestsInFlight() == 0; }, 20000));
+  QCOMPARE(result.failure, ApiReply::Failure::kCancelled);
+  QVERIFY(!late.connected());
+  QVERIFY(late.accessToken().isEmpty());
+  QCOMPARE(late.requestsStarted(), 3);  // versions, login, then logout of the late token
+  QCOMPARE(AccessTokens(*broken_, "@alice:localhost"), before);
+}
+
 void ConsoleTest::roomsListDetailsMembersAndState() {
   window_->showPage(MainWindow::kRooms);
   RoomsView* rooms = window_->rooms();
@@ -305,6 +409,14 @@ void ConsoleTest::directoryHealthShowsTheBugAndTheRepairFixesIt() {
   }
   QCOMPARE(explained, dir->hiddenCount());
   Shot(window_.get(), "directory-broken");
+  // Asked again while loading, it loads once more (not once per call, not never).
+  refreshed.clear();
+  dir->refresh();
+  dir->refresh();
+  dir->refresh();
+  QVERIFY(QTest::qWaitFor([&] { return refreshed.count() >= 2; }, 20000));
+  QTest::qWait(500);
+  QCOMPARE(refreshed.count(), 2);
 
   QSignalSpy finished(dir, &DirectoryView::repairFinished);
   QPushButton* repair = Button(dir, "Repair room statistics");
@@ -341,12 +453,61 @@ void ConsoleTest::backgroundUpdatesPauseResumeAndRun() {
   const int users_row = static_cast<int>(names.indexOf("populate_stats_process_users"));
   QCOMPARE(t->item(users_row, 1)->text(), QString("populate_stats_process_rooms"));
   Shot(window_.get(), "background-updates-paused");
+  // The directory's Repair finds the job queued (the status says so, not the error text) and
+  // follows it instead of failing; it polls one status request at a time.
+  DirectoryView* dir = window_->directory();
+  QSignalSpy repair_started(dir->repairJob(), &BackgroundJob::started);
+  QSignalSpy repaired(dir, &DirectoryView::repairFinished);
+  dir->repair();
+  QVERIFY(repair_started.wait(10000));
+  QCOMPARE(repair_started.first().at(0).toBool(), true);
+  QVERIFY2(repair_started.first().at(1).toString().contains("already queued"),
+           qPrintable(repair_started.first().at(1).toString()));
+  QVERIFY(dir->repairing());
   updates->setEnabledOnServer(true);
   QVERIFY(done.wait(10000));
   QVERIFY(QTest::qWaitFor([&] { return updates->serverEnabled(); }, 10000));
   QVERIFY2(QTest::qWaitFor([&] { return updates->pendingCount() == 0; }, 180000),
            broken_->log().c_str());
+  QVERIFY(repaired.wait(10000) || repaired.count() > 0);
+  QCOMPARE(repaired.first().first().toBool(), true);
   Shot(window_.get(), "background-updates-done");
+
+  // An update that fails is shown failed (not "running" for ever), and starting the job again
+  // retries it once the cause is gone.
+  QVERIFY2(QTest::qWaitFor([&] { return updates->message().contains("finished"); }, 20000),
+           qPrintable(updates->message()));
+  {
+    auto conn = strata::storage::OpenDatabaseLocation(broken_->database());
+    QVERIFY(conn.ok());
+    (*conn)->Execute(
+        "INSERT INTO background_updates (update_name, progress_json) VALUES "
+        "('populate_stats_process_rooms', 'not json')");
+  }
+  QVERIFY2(QTest::qWaitFor([&] { return updates->failedCount() == 1; }, 20000),
+           broken_->log().c_str());
+  QVERIFY(broken_->log().find("waiting for new ones") != std::string::npos);
+  updates->startJob("populate_stats_process_rooms");
+  QVERIFY(done.wait(10000));
+  QVERIFY2(done.last().first().toBool(), qPrintable(updates->message()));
+  // Retried, it fails again the same way: the job reports the server's error.
+  QVERIFY2(QTest::qWaitFor([&] { return updates->message().contains("failed: "); }, 20000),
+           qPrintable(updates->message()));
+  QVERIFY2(updates->message().contains("progress_json is not a JSON object"),
+           qPrintable(updates->message()));
+  {
+    auto conn = strata::storage::OpenDatabaseLocation(broken_->database());
+    QVERIFY(conn.ok());
+    (*conn)->Execute("UPDATE background_updates SET progress_json = '{}'");
+  }
+  updates->startJob("populate_stats_process_rooms");
+  QVERIFY(done.wait(10000));
+  QVERIFY2(done.last().first().toBool(), qPrintable(updates->message()));
+  QVERIFY2(QTest::qWaitFor([&] { return updates->pendingCount() == 0; }, 60000),
+           broken_->log().c_str());
+  QVERIFY2(QTest::qWaitFor([&] { return updates->message().contains("finished"); }, 20000),
+           qPrintable(updates->message()));
+  QCOMPARE(updates->failedCount(), 0);
 }
 
 void ConsoleTest::usersPageAsTheViewScrollsAt100kUsers() {
@@ -535,6 +696,30 @@ void ConsoleTest::configLintReportsKeyLineAndWhatToDo() {
   Shot(window_.get(), "config-lint");
 }
 
+void ConsoleTest::configLintFindsEveryKeyInOneTree() {
+  const YAML::Node root = YAML::Load(
+      "server_name: example.org\n"        // 1
+      "listeners:\n"                      // 2
+      "  - port: 8008\n"                  // 3
+      "    resources:\n"                  // 4
+      "      - names: [client]\n"         // 5
+      "log_file: /var/log/synapse.log\n"  // 6
+      "email:\n"                          // 7
+      "  smtp_host: mail.example.org\n"   // 8
+      "  smtp_port: 25\n");               // 9
+  // Many lookups in the same tree, as the lint makes one per problem: each finds its own line.
+  QCOMPARE(LineOf(root, "email.smtp_port"), 9);
+  QCOMPARE(LineOf(root, "log_file"), 6);
+  QCOMPARE(LineOf(root, "listeners.0.resources.0.names"), 5);
+  QCOMPARE(LineOf(root, "email.no_such_key"), 7);  // the deepest present parent
+  QCOMPARE(LineOf(root, "listeners.3.port"), 2);
+  QCOMPARE(LineOf(root, "email.smtp_host"), 8);
+  QCOMPARE(LineOf(root, "no_such_key"), 0);
+  QCOMPARE(LineOf(root, "server_name"), 1);
+  QCOMPARE(root["email"]["smtp_port"].as<int>(), 25);  // and the tree is unchanged
+  QCOMPARE(root["log_file"].as<std::string>(), std::string("/var/log/synapse.log"));
+}
+
 void ConsoleTest::shortcutsAndRememberedWindowState() {
   QApplication::setActiveWindow(window_.get());
   QVERIFY(QTest::qWaitForWindowActive(window_.get()));
@@ -549,7 +734,11 @@ void ConsoleTest::shortcutsAndRememberedWindowState() {
   QVERIFY(refreshed.wait(20000));
   // Closing remembers the window's geometry; a new window comes back the same size.
   window_->resize(1100, 700);
+  const QString token = window_->client()->accessToken();
+  QVERIFY(TokenWorks(*broken_, token));
   window_->close();
+  // Closing logged out the token the password login made.
+  QVERIFY(!TokenWorks(*broken_, token));
   QVERIFY(QSettings().contains("window/geometry"));
   MainWindow again;
   QCOMPARE(again.size(), QSize(1100, 700));

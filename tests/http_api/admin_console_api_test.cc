@@ -2,7 +2,9 @@
 // health, over real HTTP on both engines, with the statistics rows broken by hand the way the
 // 1.4-1.12 upgrade broke them.
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "handlers/admin.h"
 #include "http_api/api_server.h"
 
 namespace strata {
@@ -122,6 +124,48 @@ TEST_P(AdminConsoleApiTest, BeforeOneFiveTheDirectoryIgnoresTheStatistics) {
   EXPECT_EQ((*o)["stats_joined_members"], 0);
   EXPECT_TRUE((*o)["problems"].empty());
   EXPECT_EQ(health.body["hidden_by_stats"], 0);
+  // Listed now, but the next release's directory reads the stats: the problem is latent.
+  EXPECT_EQ((*o)["latent"],
+            json::array({"room_stats_current.joined_members is 0 but 1 members are joined"}));
+  EXPECT_EQ(health.body["latent_problems"], 1);
+  EXPECT_EQ((*o)["name"], "Open");
+}
+
+TEST_P(AdminConsoleApiTest, DirectoryHealthNamesRoomsFromCurrentStateWithoutStatsRows) {
+  ApiServer api(engine(), "1.12.4");
+  const std::string root = Admin(api, "root");
+  const std::string carol = api.Register("carol");
+  const std::string named = CreateRoom(api, carol, {{"name", "Named"}});
+  const std::string open = CreateRoom(
+      api, carol, {{"name", "Open"}, {"preset", "public_chat"}, {"visibility", "public"}});
+  const std::string nameless = CreateRoom(api, carol, json::object());
+  api.conn().Execute("DELETE FROM room_stats_state");
+  auto health = api.Call("GET", "/_synapse/admin/v1/directory_health", "", root);
+  ASSERT_EQ(health.status, 200) << health.body.dump();
+  EXPECT_EQ((*RoomIn(health.body, named))["name"], "Named");
+  EXPECT_EQ((*RoomIn(health.body, open))["name"], "Open");
+  EXPECT_EQ((*RoomIn(health.body, nameless))["name"], nullptr);
+  EXPECT_EQ((*RoomIn(health.body, open))["problems"], json::array({"no room_stats_state row"}));
+  EXPECT_EQ((*RoomIn(health.body, open))["latent"], json::array());
+  EXPECT_EQ(health.body["hidden_by_stats"], 1);
+  EXPECT_EQ(health.body["latent_problems"], 0);
+}
+
+TEST_P(AdminConsoleApiTest, RoomVersionsSortNewestFirstByDefault) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string root = Admin(api, "root");
+  const std::string carol = api.Register("carol");
+  const std::string v1 = CreateRoom(api, carol, {{"name", "Old"}, {"room_version", "1"}});
+  const std::string v5 = CreateRoom(api, carol, {{"name", "New"}, {"room_version", "5"}});
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    auto r = api.Call("GET", "/_synapse/admin/v1/rooms?order_by=version" + query, "", root);
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    for (const auto& room : r.body["rooms"]) out.push_back(room["room_id"]);
+    return out;
+  };
+  EXPECT_EQ(ids(""), (std::vector<std::string>{v5, v1}));
+  EXPECT_EQ(ids("&dir=b"), (std::vector<std::string>{v1, v5}));
 }
 
 TEST_P(AdminConsoleApiTest, SchemaInfoNamesTheDatabaseEngine) {
@@ -178,6 +222,81 @@ TEST_P(AdminConsoleApiTest, UpgradePrechecksRunTheNotesQueryAndReportWhyItFails)
     // Only read: the database is unchanged.
     EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM rooms WHERE room_version IS NULL"),
               std::optional<int64_t>(1));
+  }
+}
+
+TEST_P(AdminConsoleApiTest, AFailedBackgroundUpdateIsReportedAndStartJobRetriesIt) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string root = Admin(api, "root");
+  const std::string job = "/_synapse/admin/v1/background_updates/start_job";
+  const json body = {{"job_name", "populate_stats_process_rooms"}};
+  // A new database has the population queued; no runner runs here.
+  auto running = api.Call("POST", job, body, root);
+  EXPECT_EQ(running.status, 400);
+  EXPECT_EQ(running.body["error"],
+            "Job populate_stats_process_rooms is already in queue of background updates.");
+  // The serving runner publishes what failed.
+  auto& board = api.services().background_failures;
+  board.Publish({{"populate_stats_process_rooms", "no such table: x"}});
+  auto status = api.Call("GET", "/_synapse/admin/v1/background_updates/status", "", root);
+  ASSERT_EQ(status.status, 200);
+  const json& rooms = status.body["current_updates"]["master"]["populate_stats_process_rooms"];
+  EXPECT_EQ(rooms["state"], "failed");
+  EXPECT_EQ(rooms["error"], "no such table: x");
+  EXPECT_EQ(status.body["failed"], json({{"populate_stats_process_rooms", "no such table: x"}}));
+  const json& users = status.body["current_updates"]["master"]["populate_stats_process_users"];
+  EXPECT_EQ(users["state"], "waiting");
+  EXPECT_EQ(users["error"], nullptr);
+
+  // start_job now asks for a retry instead of refusing.
+  auto retried = api.Call("POST", job, body, root);
+  EXPECT_EQ(retried.status, 200) << retried.body.dump();
+  EXPECT_EQ(board.TakeRetries(), std::set<std::string>{"populate_stats_process_rooms"});
+  EXPECT_TRUE(board.TakeRetries().empty());
+  status = api.Call("GET", "/_synapse/admin/v1/background_updates/status", "", root);
+  EXPECT_EQ(status.body["failed"], json::object());
+  // Back to what it was before it failed: waiting for the population it depends on.
+  EXPECT_EQ(status.body["current_updates"]["master"]["populate_stats_process_rooms"]["state"],
+            "waiting");
+  EXPECT_EQ(status.body["current_updates"]["master"]["populate_stats_process_rooms"]["error"],
+            nullptr);
+  // Still queued and no longer failed: refused again.
+  EXPECT_EQ(api.Call("POST", job, body, root).status, 400);
+  EXPECT_EQ(api.conn().QueryInt(
+                "SELECT COUNT(*) FROM background_updates WHERE update_name LIKE 'populate_stats%'"),
+            std::optional<int64_t>(2));
+}
+
+TEST_P(AdminConsoleApiTest, PrecheckQueriesNeitherWriteNorBlockWriters) {
+  testing::ScratchDatabase db(engine());
+  db.conn().Execute("CREATE TABLE t (x INTEGER)");
+  if (engine() == storage::Engine::kSqlite) {
+    // Another connection holds the write lock: a pre-check that began a write transaction
+    // would wait for it, a plain read does not.
+    auto writer = db.Connect();
+    writer->Begin();
+    writer->Execute("INSERT INTO t VALUES (1)");
+    const auto start = std::chrono::steady_clock::now();
+    auto rows = handlers::RunReadOnlyQuery(db.conn(), "SELECT COUNT(*) FROM t");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].Int(0), 0);
+    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SELECT * FROM pragma_query_only")[0].Int(0),
+              1);
+    writer->Commit();
+    EXPECT_FALSE(db.conn().InTransaction());
+    EXPECT_EQ(db.conn().QueryInt("PRAGMA query_only"), std::optional<int64_t>(0));
+    EXPECT_EQ(db.conn().Execute("INSERT INTO t VALUES (2)"), 1);
+  } else {
+    db.conn().Execute("CREATE SEQUENCE s");
+    EXPECT_THROW(handlers::RunReadOnlyQuery(db.conn(), "SELECT nextval('s')"),
+                 storage::DatabaseError);
+    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SHOW statement_timeout")[0].Text(0), "1min");
+    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SHOW transaction_read_only")[0].Text(0), "on");
+    EXPECT_FALSE(db.conn().InTransaction());
+    // Nothing was consumed, and the session's own settings are untouched.
+    EXPECT_EQ(db.conn().QueryInt("SELECT nextval('s')"), std::optional<int64_t>(1));
+    EXPECT_EQ(db.conn().QueryValue("SHOW statement_timeout"), std::optional<std::string>("0"));
   }
 }
 
