@@ -20,27 +20,6 @@ bool IsUri(const std::string& s) {
 
 }  // namespace
 
-std::string WithDbName(const std::string& conninfo, const std::string& dbname) {
-  if (IsUri(conninfo)) {
-    const size_t host = conninfo.find("://") + 3;
-    const size_t query = conninfo.find('?', host);
-    const std::string head = conninfo.substr(0, query);
-    const std::string tail = query == std::string::npos ? "" : conninfo.substr(query);
-    const size_t slash = head.find('/', host);
-    return (slash == std::string::npos ? head : head.substr(0, slash)) + "/" + dbname + tail;
-  }
-  std::string out;
-  size_t pos = 0;
-  while (pos < conninfo.size()) {
-    size_t end = conninfo.find(' ', pos);
-    if (end == std::string::npos) end = conninfo.size();
-    std::string part = conninfo.substr(pos, end - pos);
-    if (!part.empty() && part.rfind("dbname=", 0) != 0) out += part + " ";
-    pos = end + 1;
-  }
-  return out + "dbname=" + dbname;
-}
-
 std::string DbNameOf(const std::string& conninfo) {
   if (IsUri(conninfo)) {
     const size_t host = conninfo.find("://") + 3;

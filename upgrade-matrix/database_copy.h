@@ -7,12 +7,13 @@
 #include <string>
 
 #include "storage/database.h"
+#include "storage/open_database.h"
 #include "util/status.h"
 
 namespace strata::matrix {
 
-// Replaces or adds the database name of a libpq conninfo ("host=... dbname=x") or URI.
-std::string WithDbName(const std::string& conninfo, const std::string& dbname);
+using storage::WithDbName;  // seed.cc and the copies name databases
+
 // The database name a conninfo or URI names ("" if none).
 std::string DbNameOf(const std::string& conninfo);
 

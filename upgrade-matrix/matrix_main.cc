@@ -1,12 +1,16 @@
 // strata-matrix: replays Synapse upgrade paths with Strata behaving as each release, and
 // compares every step with the reviewed fixtures (or, with --database, shows what a path does to
 // a copy of an admin's own database).
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "fixture.h"
 #include "known_bugs.h"
@@ -15,7 +19,9 @@
 #include "report.h"
 #include "schema/prepare_database.h"
 #include "seed.h"
+#include "server_process.h"
 #include "storage/open_database.h"
+#include "text_diff.h"
 
 namespace strata::matrix {
 namespace {
@@ -25,7 +31,8 @@ using json = nlohmann::json;
 
 constexpr const char* kHelp = R"(Usage:
   strata-matrix [--fixtures DIR] [--postgres CONNINFO] [--engine sqlite|postgres]
-                [--only NAME] [--update-fixtures] [--junit OUT]
+                [--only NAME[,NAME...]] [--update-fixtures] [--junit OUT] [--report OUT.md]
+                [--strata BINARY]
   strata-matrix --database FILE|postgresql://... --path R1,R2,... [--repair-after R]
                 [--json OUT]
 
@@ -33,40 +40,60 @@ Replays Synapse upgrade paths with Strata behaving as each release in turn, the 
 would start the real releases one after the other on the same database.
 
 Paths
-  A path is a list of catalogued releases, e.g. 1.2.1,1.4.0,1.12.4. Each step prepares the
-  schema as that release (its deltas, its edits of old delta files), runs every background update
-  to completion with that release's runner (round robin up to 1.12.x, one at a time from 1.13.0),
-  then snapshots the database: schema_version, applied_schema_deltas, background updates left and
-  why, a digest of the normalised schema, room_stats_current / room_stats_state rows (rooms keyed
-  by name), user_stats_current, users who can log in, per-room message counts, and /publicRooms
-  as a logged-in client gets it from that release's directory code.
+  A path is a list of catalogued releases (strata --list-releases), e.g. 1.2.1,1.4.0,1.12.4.
+  Each step gets the database to that release: prepare the schema as the release (its deltas,
+  its edits of old delta files) and run every background update to completion with that
+  release's runner (round robin up to 1.12.x, one at a time from 1.13.0). Then it snapshots the
+  database: schema_version, applied deltas, background updates left and why, the normalised
+  schema (digest, and a readable diff against a fresh database of the same release), per-room
+  stats rows (rooms keyed by name), user stats totals, users who can log in, per-room message
+  counts, and /publicRooms as a logged-in client gets it from that release.
   --repair-after R: after the step at R, run the upgrade notes' two repair INSERTs (1.13.0's
   "populate_stats_process_rooms" repair) and run R again (step "R+repair").
   A release older than the database refuses it with Synapse's message; the step records that and
   whether the database stayed byte-identical (SQLite) or unchanged (PostgreSQL).
 
 The matrix (no --database)
-  Runs every path in DIR/paths.yaml (default: the source tree's fixtures/matrix) and compares each
-  step with DIR/<path>/<engine>.json, or DIR/<path>/expected.json when both engines agree.
-  paths.yaml entries: name, releases, seed (dataset: v1.2.1-big, from the reference directory
-  $STRATA_REFERENCE or <repo>/../shared/reference), optional repair_after, optional downgrade
-  (the last release must refuse), optional known_bug {name, description}: the fixture records
-  the broken outcome, so "bug reproduced" passes and "bug vanished" fails.
-  --update-fixtures writes the fixtures from this run instead of comparing; review them.
+  Runs every path in DIR/paths.yaml (default: the source tree's fixtures/matrix; the file
+  documents its format): every adjacent pair of releases, direct jumps, the room-directory bug
+  paths (straight 1.2.1 -> 1.4.0 -> 1.12.4, straight to 1.13.0, via 1.3.1, already broken then
+  1.13.0, the repair), the notes' rollbacks, downgrades, kill -9 crash rows and idempotence.
+  Seeds: a real Synapse database (seed: {dataset: v1.2.1-big}, from $STRATA_REFERENCE or
+  <repo>/../shared/reference), or a scenario (seed: {scenario: NAME}, DIR/scenarios/NAME.yaml):
+  users, rooms, memberships, messages and directory entries played through the client API of
+  the real strata binary behaving as the path's first release. On scenario paths every step
+  starts the real server as its release on a loopback port, lists the directory as a logged-in
+  client, adds that step's users and messages, and the last step checks that every account logs
+  in and every room holds exactly the messages sent.
+  --strata BINARY: the strata executable (default: the one built beside strata-matrix, or
+  $STRATA_BINARY).
+
+Fixtures
+  Each path's steps are compared with DIR/<path>/<engine>.json, or DIR/<path>/expected.json
+  when both engines agree; a difference is printed as a unified diff of the step's JSON.
+  A path with known_bug {name, description} records the broken outcome: "bug reproduced" is a
+  pass (BUG-REPRODUCED), "bug vanished" a failure. --update-fixtures writes the fixtures from
+  this run instead of comparing; review them (git diff) before committing.
   Exit status 0 only if every row matches its fixture.
 
 Engines
   SQLite always; PostgreSQL as well when --postgres CONNINFO or $STRATA_TEST_PG names a server
-  (the dataset is restored with psql into a scratch database and copied per path with
-  CREATE DATABASE ... TEMPLATE). --engine restricts the run to one engine; --engine postgres with
-  no server exits 77 (skipped), or 1 when $STRATA_REQUIRE_PG is set.
+  (keyword form, host=... port=... user=...; seeds are made once per run and copied per path
+  with CREATE DATABASE ... TEMPLATE). --engine restricts the run to one engine; --engine
+  postgres with no server exits 77 (skipped), or 1 when $STRATA_REQUIRE_PG is set.
+
+Reports
+  On a terminal a live table shows each row's progress (plain lines otherwise, or with
+  STRATA_MATRIX_PLAIN=1); at the end the matrix (paths x steps, per engine) and the time per
+  engine. --junit OUT writes JUnit XML; --report OUT.md a self-contained Markdown report with
+  every step's summary, the fixture diffs and the fresh-vs-upgraded schema diffs.
 
 Your own database (--database)
   Replays --path on a COPY of FILE (a file copy) or of a PostgreSQL database (CREATE DATABASE
   copy TEMPLATE original, which needs no other sessions on the original); the original is never
   written. Prints each step's summary and what changed, e.g. public rooms that dropped out of the
   directory with their stats rows. --json OUT writes {"steps": [{"release", "schema_version",
-  "background_updates", "publicRooms": {"chunk", "total_room_count_estimate"}}, ...]}.
+  "background_updates", "publicRooms": {"chunk", "total_room_count_estimate"}, ...}, ...]}.
 )";
 
 struct Options {
@@ -80,6 +107,8 @@ struct Options {
   std::string path;
   std::optional<std::string> repair_after;
   std::string json_out;
+  std::string report;
+  std::string binary = DefaultStrataBinary();
 };
 
 std::string Fmt(double s) {
@@ -161,7 +190,11 @@ int RunOnDatabase(const Options& o, const std::string& scratch) {
     std::cerr << "strata-matrix: --path: " << releases.status().message() << "\n";
     return 2;
   }
-  path.releases = *releases;
+  for (const auto* release : *releases) {
+    Step step;
+    step.release = release;
+    path.steps.push_back(step);
+  }
   path.repair_after = o.repair_after;
   auto copy = CopyOf(o.database, scratch);
   if (!copy.ok()) {
@@ -170,8 +203,16 @@ int RunOnDatabase(const Options& o, const std::string& scratch) {
   }
   std::cout << "Replaying " << path.Describe() << " on a copy of " << o.database << "\n";
   json previous;
-  auto result = Replay(**copy, path, [&](const StepResult& step) {
+  FreshSchemas fresh(scratch, storage::IsPostgresLocation(o.database) ? o.database : "");
+  ReplayContext context{o.binary, scratch, nullptr, &fresh};
+  auto result = Replay(**copy, path, context, [&](const StepResult& step) {
     std::cout << StepSummary(step) << "\n";
+    for (const auto& p : step.problems) std::cout << "    problem: " << p << "\n";
+    const json& diff = step.snapshot.state.value("fresh_schema_diff", json());
+    if (diff.is_array() && !diff.empty()) {
+      std::cout << "    schema differs from a fresh " << step.release->name << " database in "
+                << diff.size() << " diff lines (see --json)\n";
+    }
     if (!previous.is_null()) {
       for (const auto& line : Changes(previous, step.snapshot.state)) {
         std::cout << "    " << line << "\n";
@@ -190,6 +231,7 @@ int RunOnDatabase(const Options& o, const std::string& scratch) {
                        {"applied_schema_deltas", s["applied_schema_deltas"]},
                        {"background_updates", s["background_updates"]},
                        {"rooms", s["rooms"]},
+                       {"fresh_schema_diff", s.value("fresh_schema_diff", json())},
                        {"publicRooms", step.snapshot.public_rooms_raw}});
     }
     std::ofstream(o.json_out) << json{{"steps", steps}}.dump(2) << "\n";
@@ -207,7 +249,19 @@ RowResult Judge(const UpgradePath& path, storage::Engine engine, const ReplayRes
   RowResult row;
   row.path = path.name;
   row.engine = EngineName(engine);
+  row.releases = path.Describe();
+  row.description = path.known_bug ? path.known_bug->description : path.description;
   if (!run.status.ok()) row.problems.push_back(run.status.message());
+  for (const auto& step : run.steps) {
+    for (const auto& p : step.problems) row.problems.push_back("[" + step.label + "] " + p);
+    row.summaries.push_back(StepSummary(step));
+    const json& diff = step.snapshot.state.value("fresh_schema_diff", json());
+    std::string text;
+    if (diff.is_array()) {
+      for (const auto& line : diff) text += line.get<std::string>() + "\n";
+    }
+    row.schema_diffs.push_back(text.empty() ? "" : "# " + step.label + "\n" + text);
+  }
   std::vector<std::string> diff;
   if (update) {
     // Written, not compared.
@@ -220,7 +274,7 @@ RowResult Judge(const UpgradePath& path, storage::Engine engine, const ReplayRes
     const std::string prefix = "[" + step.label + "]";
     const bool differs = std::any_of(diff.begin(), diff.end(),
                                      [&](const std::string& d) { return d.rfind(prefix, 0) == 0; });
-    row.steps.push_back({step.label, update || (fixture && !differs)});
+    row.steps.push_back({step.label, step.problems.empty() && (update || (fixture && !differs))});
   }
   for (const auto& d : diff) row.problems.push_back(d);
   json last = run.steps.empty() ? json::object() : run.steps.back().snapshot.state;
@@ -260,6 +314,16 @@ RowResult Judge(const UpgradePath& path, storage::Engine engine, const ReplayRes
   return row;
 }
 
+// The parts of a last step that say what the database holds, for same_as rows.
+json Stored(const json& state) {
+  json out = json::object();
+  for (const char* key : {"schema_version", "schema", "background_updates", "rooms",
+                          "user_stats_current", "users_who_can_log_in", "publicRooms"}) {
+    out[key] = state.value(key, json());
+  }
+  return out;
+}
+
 int RunMatrix(const Options& o, const std::string& scratch) {
   auto paths =
       LoadPathsFile((fs::path(o.fixtures) / "paths.yaml").string(), schema::Catalogue::Builtin());
@@ -282,60 +346,118 @@ int RunMatrix(const Options& o, const std::string& scratch) {
       return 77;
     }
   }
-  Seeds seeds(DefaultReferenceDir(), scratch, o.postgres);
-  std::vector<RowResult> rows;
-  for (auto engine : engines) {
-    const auto engine_start = std::chrono::steady_clock::now();
-    for (const auto& path : *paths) {
-      if (o.only && *o.only != path.name) continue;
-      const auto start = std::chrono::steady_clock::now();
-      std::cout << "[" << EngineName(engine) << "] " << path.name << ": " << path.Describe()
-                << std::flush;
-      ReplayResult run;
-      auto copy = seeds.Copy(path.dataset, engine);
-      if (copy.ok()) {
-        run = Replay(**copy, path, [](const StepResult& s) {
-          std::cout << "  " << s.label << (s.snapshot.state["refused"].is_null() ? "" : " refused")
-                    << " (" << Fmt(s.seconds) << ")" << std::flush;
-        });
-      } else {
-        run.status = copy.status();
-      }
-      std::cout << "\n";
-      json steps = json::array();
-      for (const auto& s : run.steps) steps.push_back(s.snapshot.state);
-      json document = {
-          {"path", path.name},
-          {"releases", path.Describe()},
-          {"known_bug", path.known_bug ? json{{"name", path.known_bug->name},
-                                              {"description", path.known_bug->description}}
-                                       : json()},
-          {"steps", steps}};
-      auto fixture = LoadFixture(o.fixtures, path.name, engine);
-      RowResult row = Judge(path, engine, run, document, fixture, o.update);
-      if (o.update && run.status.ok()) {
-        Status written = WriteFixture(o.fixtures, path.name, engine, document);
-        if (!written.ok()) row.problems.push_back(written.message());
-        if (!row.problems.empty()) row.outcome = Outcome::kFail;
-      }
-      row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cout << "  => " << OutcomeName(row.outcome)
-                << (row.note.empty() ? "" : " (" + row.note + ")") << "\n";
-      for (size_t i = 0; i < row.problems.size() && i < 40; ++i) {
-        std::cout << "     " << row.problems[i] << "\n";
-      }
-      if (row.problems.size() > 40) {
-        std::cout << "     ... " << row.problems.size() - 40 << " more differences\n";
-      }
-      rows.push_back(std::move(row));
+  std::set<std::string> only;
+  if (o.only) {
+    std::stringstream in(*o.only);
+    std::string name;
+    while (std::getline(in, name, ',')) only.insert(name);
+  }
+  std::map<std::string, Scenario> scenarios;
+  for (const auto& path : *paths) {
+    if (path.scenario.empty() || scenarios.count(path.scenario)) continue;
+    auto scenario =
+        LoadScenario((fs::path(o.fixtures) / "scenarios" / (path.scenario + ".yaml")).string());
+    if (!scenario.ok()) {
+      std::cerr << "strata-matrix: " << scenario.status().message() << "\n";
+      return 2;
     }
-    std::cout << "[" << EngineName(engine) << "] matrix took "
-              << Fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - engine_start)
-                         .count())
-              << "\n";
+    scenarios[path.scenario] = *scenario;
+  }
+  std::vector<std::pair<const UpgradePath*, storage::Engine>> plan;
+  for (auto engine : engines) {
+    for (const auto& path : *paths) {
+      if (only.empty() || only.count(path.name)) plan.push_back({&path, engine});
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> labels;
+  for (const auto& [path, engine] : plan) labels.push_back({path->name, EngineName(engine)});
+  Progress progress(labels, isatty(STDOUT_FILENO) && !std::getenv("STRATA_MATRIX_PLAIN"));
+
+  Seeds seeds(DefaultReferenceDir(), scratch, o.postgres, o.binary);
+  FreshSchemas fresh(scratch, o.postgres);
+  std::vector<RowResult> rows;
+  std::vector<std::pair<std::string, double>> engine_times;
+  std::map<std::pair<std::string, storage::Engine>, json> last_states;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const UpgradePath& path = *plan[i].first;
+    const storage::Engine engine = plan[i].second;
+    if (engine_times.empty() || engine_times.back().first != EngineName(engine)) {
+      engine_times.push_back({EngineName(engine), 0});
+    }
+    const auto start = std::chrono::steady_clock::now();
+    progress.Start(i);
+    ReplayResult run;
+    const Scenario* scenario = path.scenario.empty() ? nullptr : &scenarios.at(path.scenario);
+    auto copy = scenario ? seeds.Copy(*scenario, path.steps.front().release->name, engine)
+                         : seeds.Copy(path.dataset, engine);
+    if (copy.ok()) {
+      ReplayContext context{o.binary, scratch, scenario, &fresh};
+      run = Replay(**copy, path, context, [&](const StepResult& s) {
+        progress.Step(i, s.label + (s.snapshot.state["refused"].is_null() ? "" : " refused") +
+                             " (" + Fmt(s.seconds) + ")");
+      });
+    } else {
+      run.status = copy.status();
+    }
+    json steps = json::array();
+    json previous;
+    for (const auto& s : run.steps) {
+      steps.push_back(FixtureView(s.snapshot.state, previous));
+      previous = s.snapshot.state;
+    }
+    json document = {
+        {"path", path.name},
+        {"releases", path.Describe()},
+        {"seed", scenario ? "scenario " + path.scenario : "dataset " + path.dataset},
+        {"known_bug", path.known_bug ? json{{"name", path.known_bug->name},
+                                            {"description", path.known_bug->description}}
+                                     : json()},
+        {"steps", steps}};
+    auto fixture = LoadFixture(o.fixtures, path.name, engine);
+    RowResult row = Judge(path, engine, run, document, fixture, o.update);
+    if (!run.steps.empty()) last_states[{path.name, engine}] = run.steps.back().snapshot.state;
+    if (!path.same_as.empty()) {
+      auto it = last_states.find({path.same_as, engine});
+      if (it == last_states.end()) {
+        row.problems.push_back("same_as: " + path.same_as + " has not run before this path");
+      } else if (!run.steps.empty() &&
+                 Stored(it->second) != Stored(run.steps.back().snapshot.state)) {
+        row.problems.push_back("the final database differs from " + path.same_as + "'s:");
+        for (const auto& line :
+             UnifiedDiff(SplitLines(Stored(it->second).dump(1)),
+                         SplitLines(Stored(run.steps.back().snapshot.state).dump(1)), 2)) {
+          row.problems.push_back(line);
+        }
+      } else {
+        row.note = "same final database as " + path.same_as;
+      }
+    }
+    if (o.update && run.status.ok()) {
+      Status written = WriteFixture(o.fixtures, path.name, engine, document);
+      if (!written.ok()) row.problems.push_back(written.message());
+    }
+    if (!row.problems.empty()) row.outcome = Outcome::kFail;
+    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    engine_times.back().second += row.seconds;
+    progress.Done(i, row);
+    if (row.outcome == Outcome::kFail) {
+      progress.Print("[" + row.engine + "] " + row.path + ": FAIL");
+      for (size_t k = 0; k < row.problems.size() && k < 60; ++k) {
+        progress.Print("     " + row.problems[k]);
+      }
+      if (row.problems.size() > 60) {
+        progress.Print("     ... " + std::to_string(row.problems.size() - 60) +
+                       " more lines (see --report)");
+      }
+    }
+    rows.push_back(std::move(row));
   }
   std::cout << "\n" << RenderTable(rows);
+  for (const auto& [engine, seconds] : engine_times) {
+    std::cout << "[" << engine << "] matrix took " << Fmt(seconds) << "\n";
+  }
   if (!o.junit.empty()) std::ofstream(o.junit) << RenderJUnit(rows);
+  if (!o.report.empty()) std::ofstream(o.report) << RenderMarkdown(rows, engine_times);
   const bool all_ok = std::all_of(rows.begin(), rows.end(),
                                   [](const RowResult& r) { return r.outcome != Outcome::kFail; });
   return all_ok && !rows.empty() ? 0 : 1;
@@ -361,7 +483,8 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
       o.update = true;
     } else if (arg == "--fixtures" || arg == "--postgres" || arg == "--engine" || arg == "--only" ||
                arg == "--junit" || arg == "--database" || arg == "--path" ||
-               arg == "--repair-after" || arg == "--json") {
+               arg == "--repair-after" || arg == "--json" || arg == "--report" ||
+               arg == "--strata") {
       if (!(v = value())) return std::nullopt;
       if (arg == "--fixtures") o.fixtures = *v;
       if (arg == "--postgres") o.postgres = *v;
@@ -372,6 +495,8 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
       if (arg == "--path") o.path = *v;
       if (arg == "--repair-after") o.repair_after = *v;
       if (arg == "--json") o.json_out = *v;
+      if (arg == "--report") o.report = *v;
+      if (arg == "--strata") o.binary = *v;
     } else {
       std::cerr << "strata-matrix: unknown argument " << arg << " (see --help)\n";
       return std::nullopt;

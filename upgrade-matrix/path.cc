@@ -9,10 +9,16 @@ namespace strata::matrix {
 
 std::string UpgradePath::Describe() const {
   std::string out;
-  for (const auto* r : releases) {
+  for (const auto& step : steps) {
     if (!out.empty()) out += " -> ";
-    out += r->name;
-    if (repair_after && *repair_after == r->name) out += " -> " + r->name + "+repair";
+    out += step.release->name;
+    if (!step.sql_before.empty()) out += " (after SQL)";
+    if (!step.stats_enabled) out += " (stats off)";
+    if (step.crashes()) out += " (kill -9, restart)";
+    if (step.twice) out += " (twice)";
+    if (repair_after && *repair_after == step.release->name) {
+      out += " -> " + step.release->name + "+repair";
+    }
   }
   return out;
 }
@@ -35,22 +41,43 @@ Result<std::vector<const schema::Release*>> ParseReleaseList(const std::string& 
 
 namespace {
 
+Result<Step> ParseStep(const YAML::Node& node, const schema::Catalogue& catalogue) {
+  Step step;
+  const std::string name =
+      node.IsScalar() ? node.as<std::string>() : node["release"].as<std::string>("");
+  step.release = catalogue.Find(name);
+  if (!step.release) return Status::InvalidArgument("'" + name + "' is not a catalogued release");
+  if (node.IsMap()) {
+    step.sql_before = node["sql_before"].as<std::string>("");
+    step.stats_enabled = node["stats_enabled"].as<bool>(true);
+    step.crash_before_delta = node["crash_before_delta"].as<std::string>("");
+    step.crash_in_batch = node["crash_in_batch"].as<std::string>("");
+    step.twice = node["twice"].as<bool>(false);
+  }
+  return step;
+}
+
 Result<UpgradePath> ParseEntry(const YAML::Node& node, const schema::Catalogue& catalogue) {
   UpgradePath path;
   path.name = node["name"].as<std::string>("");
   if (path.name.empty()) return Status::InvalidArgument("a path without a name");
   const std::string where = "path " + path.name + ": ";
-  std::string list;
-  for (const auto& r : node["releases"]) list += (list.empty() ? "" : ",") + r.as<std::string>();
-  auto releases = ParseReleaseList(list, catalogue);
-  if (!releases.ok()) return Status::InvalidArgument(where + releases.status().message());
-  path.releases = *releases;
+  path.description = node["description"].as<std::string>("");
+  for (const auto& r : node["releases"]) {
+    auto step = ParseStep(r, catalogue);
+    if (!step.ok()) return Status::InvalidArgument(where + step.status().message());
+    path.steps.push_back(*step);
+  }
+  if (path.steps.empty()) return Status::InvalidArgument(where + "no releases");
   path.dataset = node["seed"]["dataset"].as<std::string>("");
-  if (path.dataset.empty()) return Status::InvalidArgument(where + "seed.dataset is required");
+  path.scenario = node["seed"]["scenario"].as<std::string>("");
+  if (path.dataset.empty() == path.scenario.empty()) {
+    return Status::InvalidArgument(where + "seed needs exactly one of dataset and scenario");
+  }
   if (node["repair_after"]) {
     path.repair_after = node["repair_after"].as<std::string>();
-    if (std::none_of(path.releases.begin(), path.releases.end(),
-                     [&](const auto* r) { return r->name == *path.repair_after; })) {
+    if (std::none_of(path.steps.begin(), path.steps.end(),
+                     [&](const Step& s) { return s.release->name == *path.repair_after; })) {
       return Status::InvalidArgument(where + "repair_after names a release not on the path");
     }
   }
@@ -59,6 +86,7 @@ Result<UpgradePath> ParseEntry(const YAML::Node& node, const schema::Catalogue& 
                               node["known_bug"]["description"].as<std::string>("")};
   }
   path.downgrade = node["downgrade"].as<bool>(false);
+  path.same_as = node["same_as"].as<std::string>("");
   return path;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <map>
 
 namespace strata::matrix {
@@ -102,6 +103,113 @@ std::string RenderJUnit(const std::vector<RowResult>& rows) {
     out += "  </testsuite>\n";
   }
   return out + "</testsuites>\n";
+}
+
+std::string RenderMarkdown(const std::vector<RowResult>& rows,
+                           const std::vector<std::pair<std::string, double>>& engine_times) {
+  std::string out = "# Strata upgrade-matrix report\n\n";
+  size_t failed = 0;
+  for (const auto& r : rows) failed += r.outcome == Outcome::kFail;
+  out += std::to_string(rows.size()) + " rows, " + std::to_string(failed) + " failed.";
+  for (const auto& [engine, seconds] : engine_times) {
+    out += " " + engine + ": " + Seconds(seconds) + " s.";
+  }
+  out += "\n\n| path | engine | result | time | steps |\n|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    std::string steps;
+    for (const auto& [label, ok] : r.steps) {
+      steps += (steps.empty() ? "" : " → ") + label + (ok ? " ✓" : " ✗");
+    }
+    out += "| " + r.path + " | " + r.engine + " | " + OutcomeName(r.outcome) + " | " +
+           Seconds(r.seconds) + " s | " + steps + " |\n";
+  }
+  for (const auto& r : rows) {
+    out += "\n## " + r.path + " (" + r.engine + "): " + OutcomeName(r.outcome) + "\n\n";
+    out += "Path: " + r.releases + "\n\n";
+    if (!r.description.empty()) out += r.description + "\n\n";
+    if (!r.note.empty()) out += "**" + r.note + "**\n\n";
+    if (!r.summaries.empty()) {
+      out += "Steps:\n\n";
+      for (const auto& s : r.summaries) out += "- " + s + "\n";
+      out += "\n";
+    }
+    if (!r.problems.empty()) {
+      out += "Problems and differences from the fixture:\n\n```diff\n";
+      for (const auto& p : r.problems) out += p + "\n";
+      out += "```\n\n";
+    }
+    bool any_schema_diff = false;
+    for (const auto& d : r.schema_diffs) any_schema_diff |= !d.empty();
+    if (any_schema_diff) {
+      out +=
+          "<details><summary>Schema: upgraded vs a fresh database of the same release</summary>"
+          "\n\n```diff\n";
+      for (const auto& d : r.schema_diffs) out += d;
+      out += "```\n\n</details>\n";
+    }
+  }
+  return out;
+}
+
+Progress::Progress(std::vector<std::pair<std::string, std::string>> rows, bool tty)
+    : rows_(std::move(rows)), status_(rows_.size(), "waiting"), tty_(tty) {}
+
+void Progress::Start(size_t row) {
+  status_[row] = "running";
+  if (tty_) {
+    Redraw();
+  } else {
+    std::cout << "[" << rows_[row].second << "] " << rows_[row].first << ": started\n"
+              << std::flush;
+  }
+}
+
+void Progress::Step(size_t row, const std::string& text) {
+  status_[row] = "running: " + text;
+  if (tty_) {
+    Redraw();
+  } else {
+    std::cout << "[" << rows_[row].second << "] " << rows_[row].first << ": " << text << "\n"
+              << std::flush;
+  }
+}
+
+void Progress::Done(size_t row, const RowResult& r) {
+  status_[row] = std::string(OutcomeName(r.outcome)) + " (" + Seconds(r.seconds) + " s)";
+  if (tty_) {
+    Redraw();
+  } else {
+    std::cout << "[" << rows_[row].second << "] " << rows_[row].first << ": " << status_[row]
+              << (r.note.empty() ? "" : ": " + r.note) << "\n"
+              << std::flush;
+  }
+}
+
+void Progress::Print(const std::string& line) {
+  if (!tty_) {
+    std::cout << line << "\n" << std::flush;
+    return;
+  }
+  extra_.push_back(line);
+  Redraw();
+}
+
+void Progress::Redraw() {
+  // Move up over the previous drawing and clear it; extra lines scroll away above the table.
+  if (drawn_ > 0) std::cout << "\x1b[" << drawn_ << "A\x1b[J";
+  for (const auto& line : extra_) std::cout << line << "\n";
+  extra_.clear();
+  size_t width = 4;
+  for (const auto& [path, engine] : rows_) width = std::max(width, path.size());
+  drawn_ = 0;
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    std::string line =
+        Pad(rows_[i].first, width) + "  " + Pad(rows_[i].second, 8) + "  " + status_[i];
+    if (line.size() > 150) line = line.substr(0, 147) + "...";
+    std::cout << line << "\n";
+    ++drawn_;
+  }
+  std::cout << std::flush;
 }
 
 }  // namespace strata::matrix

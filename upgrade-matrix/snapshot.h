@@ -18,14 +18,17 @@ struct StepSnapshot {
   nlohmann::json state;
   // The /publicRooms body as the release returned it (real room ids); null if not served.
   nlohmann::json public_rooms_raw;
+  std::string schema_listing;  // fresh_schema.h's SchemaListing, for the fresh-vs-upgraded diff
 };
 
 // The server name of a database, from its users ("localhost" when it has none).
 std::string ServerNameOf(storage::Connection& conn);
 
-// Reads the snapshot. With `serve_directory`, also computes /publicRooms as `release` does.
+// Reads the snapshot. publicRooms is `public_rooms_served` when given (what a client got from
+// the real server), else with `serve_directory` computed in-process as `release` does.
 // REQUIRES: no lease of `pool` held by the caller.
 StepSnapshot TakeStepSnapshot(storage::ConnectionPool& pool, const schema::Release& release,
-                              const std::string& server_name, bool serve_directory);
+                              const std::string& server_name, bool serve_directory,
+                              const nlohmann::json* public_rooms_served = nullptr);
 
 }  // namespace strata::matrix

@@ -64,6 +64,27 @@ bool IsPostgresLocation(const std::string& location) {
          location.find("host=") != std::string::npos;
 }
 
+std::string WithDbName(const std::string& conninfo, const std::string& dbname) {
+  if (conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0) {
+    const size_t host = conninfo.find("://") + 3;
+    const size_t query = conninfo.find('?', host);
+    const std::string head = conninfo.substr(0, query);
+    const std::string tail = query == std::string::npos ? "" : conninfo.substr(query);
+    const size_t slash = head.find('/', host);
+    return (slash == std::string::npos ? head : head.substr(0, slash)) + "/" + dbname + tail;
+  }
+  std::string out;
+  size_t pos = 0;
+  while (pos < conninfo.size()) {
+    size_t end = conninfo.find(' ', pos);
+    if (end == std::string::npos) end = conninfo.size();
+    std::string part = conninfo.substr(pos, end - pos);
+    if (!part.empty() && part.rfind("dbname=", 0) != 0) out += part + " ";
+    pos = end + 1;
+  }
+  return out + "dbname=" + dbname;
+}
+
 Result<std::unique_ptr<Connection>> OpenDatabaseLocation(const std::string& location) {
   if (IsPostgresLocation(location)) return OpenPostgres(location);
   return OpenSqlite(location);

@@ -31,4 +31,8 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseSettings& setting
 Result<std::unique_ptr<Connection>> OpenDatabaseLocation(const std::string& location);
 bool IsPostgresLocation(const std::string& location);
 
+// `conninfo` ("host=... dbname=x" or a postgresql:// URI) with its database name replaced by
+// `dbname` (added when it names none); other keywords and URI query parameters are kept.
+std::string WithDbName(const std::string& conninfo, const std::string& dbname);
+
 }  // namespace strata::storage

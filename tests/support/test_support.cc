@@ -45,19 +45,6 @@ std::string EngineTestName(storage::Engine engine) {
   return engine == storage::Engine::kSqlite ? "Sqlite" : "Postgres";
 }
 
-std::string WithDbName(const std::string& conninfo, const std::string& dbname) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < conninfo.size()) {
-    size_t end = conninfo.find(' ', pos);
-    if (end == std::string::npos) end = conninfo.size();
-    std::string part = conninfo.substr(pos, end - pos);
-    if (!part.empty() && part.rfind("dbname=", 0) != 0) out += part + " ";
-    pos = end + 1;
-  }
-  return out + "dbname=" + dbname;
-}
-
 namespace {
 
 std::string UniqueName() {

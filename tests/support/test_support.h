@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/open_database.h"
 
 namespace strata::testing {
 
@@ -75,8 +76,8 @@ class ScratchDatabase {
 
 // conninfo of the PostgreSQL server under test ("" if none), from STRATA_TEST_PG.
 std::string PostgresServer();
-// Replaces or adds dbname= in a conninfo.
-std::string WithDbName(const std::string& conninfo, const std::string& dbname);
+// Replaces or adds dbname= in a conninfo (storage/open_database.h).
+using storage::WithDbName;
 
 // ../shared/reference (or $STRATA_REFERENCE): the upgrade notes, facts and real databases.
 std::filesystem::path ReferenceDir();
