@@ -27,6 +27,18 @@ namespace strata::matrix {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Writes a report file, creating its folder (CI collects them from build/artifacts/matrix/); a
+// report that cannot be written is said, not silently lost.
+void WriteReportFile(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  if (fs::path parent = fs::path(path).parent_path(); !parent.empty()) {
+    fs::create_directories(parent, ec);
+  }
+  std::ofstream out(path);
+  out << text;
+  if (!out) std::cerr << "strata-matrix: cannot write " << path << "\n";
+}
 using json = nlohmann::json;
 
 constexpr const char* kHelp = R"(Usage:
@@ -456,8 +468,8 @@ int RunMatrix(const Options& o, const std::string& scratch) {
   for (const auto& [engine, seconds] : engine_times) {
     std::cout << "[" << engine << "] matrix took " << Fmt(seconds) << "\n";
   }
-  if (!o.junit.empty()) std::ofstream(o.junit) << RenderJUnit(rows);
-  if (!o.report.empty()) std::ofstream(o.report) << RenderMarkdown(rows, engine_times);
+  if (!o.junit.empty()) WriteReportFile(o.junit, RenderJUnit(rows));
+  if (!o.report.empty()) WriteReportFile(o.report, RenderMarkdown(rows, engine_times));
   const bool all_ok = std::all_of(rows.begin(), rows.end(),
                                   [](const RowResult& r) { return r.outcome != Outcome::kFail; });
   return all_ok && !rows.empty() ? 0 : 1;
