@@ -8,7 +8,7 @@ void Notifier::Notify(int64_t position) {
   {
     std::lock_guard lock(mu_);
     position_ = std::max(position_, position);
-    ++pokes_;
+    unscoped_ = ++pokes_;
   }
   cv_.notify_all();
 }
@@ -16,7 +16,15 @@ void Notifier::Notify(int64_t position) {
 void Notifier::Poke() {
   {
     std::lock_guard lock(mu_);
-    ++pokes_;
+    unscoped_ = ++pokes_;
+  }
+  cv_.notify_all();
+}
+
+void Notifier::Poke(const std::string& key) {
+  {
+    std::lock_guard lock(mu_);
+    scoped_[key] = ++pokes_;
   }
   cv_.notify_all();
 }
@@ -41,6 +49,18 @@ uint64_t Notifier::generation() const {
 void Notifier::WaitForChange(uint64_t generation, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, timeout, [&] { return pokes_ != generation; });
+}
+
+void Notifier::WaitForChange(uint64_t generation, std::chrono::milliseconds timeout,
+                             const std::set<std::string>& keys) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] {
+    if (unscoped_ > generation) return true;
+    return std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+      auto it = scoped_.find(key);
+      return it != scoped_.end() && it->second > generation;
+    });
+  });
 }
 
 }  // namespace strata::events

@@ -10,23 +10,33 @@ ApiError LimitExceeded(int64_t retry_after_ms) {
                   nlohmann::json{{"retry_after_ms", retry_after_ms}});
 }
 
+namespace {
+
+// The user's ratelimit_override: nullopt for none, a zero rate for an exempt user.
+std::optional<config::RateLimit> OverrideOf(Services& s, const std::string& user_id) {
+  auto conn = s.db.Acquire();
+  auto rows = conn->Query(
+      "SELECT messages_per_second, burst_count FROM ratelimit_override WHERE user_id = ?",
+      {user_id});
+  if (rows.empty()) return std::nullopt;
+  if (rows[0].IsNull(0) || rows[0].Int(0) == 0) return config::RateLimit{0, 0};
+  return config::RateLimit{static_cast<double>(rows[0].Int(0)),
+                           rows[0].IsNull(1) ? 0 : static_cast<int>(rows[0].Int(1))};
+}
+
+}  // namespace
+
 void RatelimitMessage(Services& s, const Requester& r, bool update) {
-  std::optional<config::RateLimit> override_limit;
-  {
-    auto conn = s.db.Acquire();
-    auto rows = conn->Query(
-        "SELECT messages_per_second, burst_count FROM ratelimit_override WHERE user_id = ?",
-        {r.user_id});
-    if (!rows.empty()) {
-      if (rows[0].IsNull(0) || rows[0].Int(0) == 0) return;  // exempt
-      override_limit = config::RateLimit{static_cast<double>(rows[0].Int(0)),
-                                         rows[0].IsNull(1) ? 0 : static_cast<int>(rows[0].Int(1))};
-    }
-  }
-  if (int64_t wait = s.message_limiter->Check(r.user_id, s.NowMs(), update, override_limit);
+  if (int64_t wait =
+          s.message_limiter->Check(r.user_id, s.NowMs(), update, OverrideOf(s, r.user_id));
       wait > 0) {
     throw LimitExceeded(wait);
   }
+}
+
+void CountMessage(Services& s, const Requester& r) {
+  // The action is done: a bucket a concurrent action emptied stays empty, nothing is refused.
+  s.message_limiter->Check(r.user_id, s.NowMs(), true, OverrideOf(s, r.user_id));
 }
 
 }  // namespace strata::handlers

@@ -43,6 +43,72 @@ std::string RequiredEventId(const json& body, const char* key) {
 
 }  // namespace
 
+namespace {
+
+// A month, as Synapse's stream_ordering_month_ago measured it.
+constexpr int64_t kMonthMs = 30LL * 24 * 60 * 60 * 1000;
+
+// Stores the user's receipt at the event (stream ordering `ordering`) unless they already
+// have one at a later event. The caller holds the writer, inside its transaction.
+void WriteReceiptOn(Services& s, Connection& conn, const Requester& r, const std::string& room_id,
+                    const std::string& receipt_type, const std::string& event_id,
+                    int64_t ordering) {
+  // A receipt never moves back: a later event's receipt stays.
+  auto existing = conn.QueryInt(
+      "SELECT e.stream_ordering FROM receipts_linearized r JOIN events e ON e.event_id = "
+      "r.event_id AND e.room_id = r.room_id WHERE r.room_id = ? AND r.receipt_type = ? AND "
+      "r.user_id = ?",
+      {room_id, receipt_type, r.user_id});
+  if (existing && *existing >= ordering) return;
+  const int64_t stream_id = MaxReceiptStream(conn) + 1;
+  const std::string data = json{{"ts", s.NowMs()}}.dump();
+  conn.Execute(
+      "DELETE FROM receipts_linearized WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
+      {room_id, receipt_type, r.user_id});
+  conn.Execute(
+      "INSERT INTO receipts_linearized (stream_id, room_id, receipt_type, user_id, event_id, "
+      "data) VALUES (?, ?, ?, ?, ?, ?)",
+      {stream_id, room_id, receipt_type, r.user_id, event_id, data});
+  conn.Execute("DELETE FROM receipts_graph WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
+               {room_id, receipt_type, r.user_id});
+  conn.Execute(
+      "INSERT INTO receipts_graph (room_id, receipt_type, user_id, event_ids, data) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {room_id, receipt_type, r.user_id, json::array({event_id}).dump(), data});
+  // Notifications up to what the user has read are done with, as Synapse dropped them when a
+  // read receipt arrived: all but highlights, and highlights too once a month old; the
+  // per-room summaries up to the receipt go with them.
+  // The newest event received over a month ago: highlights up to it have lapsed.
+  const int64_t month_ago =
+      conn.QueryInt("SELECT COALESCE(MAX(stream_ordering), 0) FROM events WHERE received_ts < ?",
+                    {s.NowMs() - kMonthMs})
+          .value_or(0);
+  conn.Execute(
+      "DELETE FROM event_push_actions WHERE room_id = ? AND user_id = ? AND stream_ordering <= ? "
+      "AND (highlight = 0 OR stream_ordering <= ?)",
+      {room_id, r.user_id, ordering, month_ago});
+  conn.Execute(
+      "DELETE FROM event_push_summary WHERE room_id = ? AND user_id = ? AND stream_ordering <= ?",
+      {room_id, r.user_id, ordering});
+}
+
+// The event id m.fully_read points at now, if any.
+std::optional<std::string> FullyReadEvent(Connection& conn, const std::string& user_id,
+                                          const std::string& room_id) {
+  auto current = conn.QueryValue(
+      "SELECT content FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
+      "account_data_type = 'm.fully_read'",
+      {user_id, room_id});
+  if (!current) return std::nullopt;
+  json content = json::parse(*current, nullptr, false);
+  if (!content.is_object() || !content.contains("event_id") || !content["event_id"].is_string()) {
+    return std::nullopt;
+  }
+  return content["event_id"].get<std::string>();
+}
+
+}  // namespace
+
 void PostReceipt(Services& s, const Requester& r, const std::string& room_id,
                  const std::string& receipt_type, const std::string& event_id) {
   if (receipt_type != "m.read") throw ApiError(400, "M_UNKNOWN", "Receipt type must be 'm.read'");
@@ -50,36 +116,9 @@ void PostReceipt(Services& s, const Requester& r, const std::string& room_id,
   RequireJoined(*conn, r, room_id);
   const int64_t ordering = EventOrdering(*conn, room_id, event_id).second;
   storage::Transaction txn(*conn);
-  // A receipt never moves back: a later event's receipt stays.
-  auto existing = conn->QueryInt(
-      "SELECT e.stream_ordering FROM receipts_linearized r JOIN events e ON e.event_id = "
-      "r.event_id AND e.room_id = r.room_id WHERE r.room_id = ? AND r.receipt_type = ? AND "
-      "r.user_id = ?",
-      {room_id, receipt_type, r.user_id});
-  if (existing && *existing >= ordering) return;
-  const int64_t stream_id = MaxReceiptStream(*conn) + 1;
-  const std::string data = json{{"ts", s.NowMs()}}.dump();
-  conn->Execute(
-      "DELETE FROM receipts_linearized WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
-      {room_id, receipt_type, r.user_id});
-  conn->Execute(
-      "INSERT INTO receipts_linearized (stream_id, room_id, receipt_type, user_id, event_id, "
-      "data) VALUES (?, ?, ?, ?, ?, ?)",
-      {stream_id, room_id, receipt_type, r.user_id, event_id, data});
-  conn->Execute("DELETE FROM receipts_graph WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
-                {room_id, receipt_type, r.user_id});
-  conn->Execute(
-      "INSERT INTO receipts_graph (room_id, receipt_type, user_id, event_ids, data) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {room_id, receipt_type, r.user_id, json::array({event_id}).dump(), data});
-  // Notifications up to what the user has read are done with (highlights aside), as Synapse
-  // dropped them when a read receipt arrived.
-  conn->Execute(
-      "DELETE FROM event_push_actions WHERE room_id = ? AND user_id = ? AND stream_ordering <= ? "
-      "AND highlight = 0",
-      {room_id, r.user_id, ordering});
+  WriteReceiptOn(s, *conn, r, room_id, receipt_type, event_id, ordering);
   txn.Commit();
-  s.notifier.Poke();
+  s.notifier.Poke(room_id);
 }
 
 void SetReadMarkers(Services& s, const Requester& r, const std::string& room_id, const json& body) {
@@ -89,28 +128,30 @@ void SetReadMarkers(Services& s, const Requester& r, const std::string& room_id,
   }
   if (body.contains("m.read") && !body["m.read"].is_null()) read = RequiredEventId(body, "m.read");
   if (!fully_read && !read) throw MissingParam("Missing read marker event ID: m.fully_read");
-  if (read) PostReceipt(s, r, room_id, "m.read", *read);
-  if (!fully_read) return;
-  {
-    auto conn = s.db.Acquire();
-    RequireJoined(*conn, r, room_id);
-    const auto wanted = EventOrdering(*conn, room_id, *fully_read);
+  // Both checked, then both written in one transaction on the one writer: a bad id writes
+  // nothing, and a concurrent request cannot slip between the comparison and the write.
+  auto conn = s.db.AcquireWriter();
+  RequireJoined(*conn, r, room_id);
+  std::optional<std::pair<int64_t, int64_t>> read_at, fully_read_at;
+  if (read) read_at = EventOrdering(*conn, room_id, *read);
+  if (fully_read) fully_read_at = EventOrdering(*conn, room_id, *fully_read);
+  storage::Transaction txn(*conn);
+  if (read) WriteReceiptOn(s, *conn, r, room_id, "m.read", *read, read_at->second);
+  if (fully_read) {
     // Only forwards: a marker already on a later event stays.
-    auto current = conn->QueryValue(
-        "SELECT content FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
-        "account_data_type = 'm.fully_read'",
-        {r.user_id, room_id});
-    if (current) {
-      json content = json::parse(*current, nullptr, false);
-      if (content.is_object() && content.contains("event_id") && content["event_id"].is_string()) {
-        auto rows = conn->Query(
-            "SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ?",
-            {content["event_id"].get<std::string>()});
-        if (!rows.empty() && std::pair(rows[0].Int(0), rows[0].Int(1)) >= wanted) return;
-      }
+    bool behind = true;
+    if (auto current = FullyReadEvent(*conn, r.user_id, room_id)) {
+      auto rows =
+          conn->Query("SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ?",
+                      {*current});
+      behind = rows.empty() || std::pair(rows[0].Int(0), rows[0].Int(1)) < *fully_read_at;
+    }
+    if (behind) {
+      PutAccountDataOn(*conn, r.user_id, room_id, "m.fully_read", json{{"event_id", *fully_read}});
     }
   }
-  PutAccountData(s, r, r.user_id, room_id, "m.fully_read", json{{"event_id", *fully_read}});
+  txn.Commit();
+  s.notifier.Poke(room_id);
 }
 
 void SetTyping(Services& s, const Requester& r, const std::string& room_id,
@@ -131,7 +172,7 @@ void SetTyping(Services& s, const Requester& r, const std::string& room_id,
     RequireJoined(*conn, r, room_id);
   }
   if (s.typing->Set(room_id, r.user_id, body["typing"].get<bool>(), s.NowMs(), timeout)) {
-    s.notifier.Poke();
+    s.notifier.Poke(room_id);
   }
 }
 

@@ -5,8 +5,8 @@
 //  - the read marker (POST rooms/{id}/read_markers) is room account data of type
 //    m.fully_read, {"event_id": ...}, moved only forwards; its "m.read" is a receipt;
 //  - typing lives in memory (TypingTracker), timeout default 30 s, at most 120 s.
-// Every change wakes /sync long-polls. The user must be joined to the room; events must be
-// in it (404 otherwise).
+// Every change wakes the /sync long-polls of the room's members. The user must be joined to the
+// room; events must be in it (404 otherwise).
 #pragma once
 
 #include <cstdint>

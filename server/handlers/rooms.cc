@@ -1,6 +1,7 @@
 #include "handlers/rooms.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "crypto/room_versions.h"
 #include "crypto/tokens.h"
@@ -9,6 +10,7 @@
 #include "handlers/ratelimit.h"
 #include "handlers/send_event.h"
 #include "handlers/transient.h"
+#include "util/logging.h"
 
 namespace strata::handlers {
 namespace {
@@ -102,95 +104,109 @@ std::optional<int64_t> ParseStreamToken(const std::string& token) {
   return std::stoll(digits);
 }
 
-json CreateRoom(Services& s, const Requester& r, const json& body) {
-  std::string visibility = OptStringField(body, "visibility").value_or("private");
+namespace {
+
+// What POST /createRoom asked for, checked, with every event the room starts with built.
+struct RoomPlan {
+  struct Event {
+    std::string type, state_key;
+    json content;
+  };
+  std::string version;
+  bool publish = false;
+  std::optional<std::string> alias;
+  std::vector<Event> events;      // in sending order
+  size_t alias_event = SIZE_MAX;  // the canonical alias, sent once `alias` is created
+};
+
+std::vector<std::string> Invitees(const json& body) {
+  std::vector<std::string> invites;
+  if (!body.contains("invite")) return invites;
+  if (!body["invite"].is_array()) throw BadJson("invite must be a list of user ids");
+  for (const auto& u : body["invite"]) {
+    if (!u.is_string()) throw BadJson("invite must be a list of user ids");
+    const std::string id = u.get<std::string>();
+    // Checked as ChangeMembership checks a target, so no invite fails half-way through.
+    if (id.size() < 3 || id[0] != '@' || id.find(':') == std::string::npos) {
+      throw InvalidParam("Invalid user id in invite: " + id);
+    }
+    invites.push_back(id);
+  }
+  return invites;
+}
+
+json InitialState(const json& body) {
+  json initial_state = json::array();
+  if (!body.contains("initial_state")) return initial_state;
+  if (!body["initial_state"].is_array()) throw BadJson("initial_state must be a list");
+  for (const auto& e : body["initial_state"]) {
+    if (!e.is_object() || !e.contains("type") || !e["type"].is_string() || !e.contains("content") ||
+        !e["content"].is_object() || (e.contains("state_key") && !e["state_key"].is_string())) {
+      throw BadJson("initial_state entries need a string type and an object content");
+    }
+    initial_state.push_back(e);
+  }
+  return initial_state;
+}
+
+json ObjectField(const json& body, const char* key) {
+  if (!body.contains(key)) return json::object();
+  if (!body[key].is_object()) throw BadJson(std::string(key) + " must be an object");
+  return body[key];
+}
+
+// Checks the request and builds the room's events; writes nothing.
+RoomPlan PlanRoom(Services& s, const Requester& r, const json& body) {
+  const std::string visibility = OptStringField(body, "visibility").value_or("private");
   if (visibility != "public" && visibility != "private") {
     throw InvalidParam("visibility must be \"public\" or \"private\"");
   }
-  std::string preset = OptStringField(body, "preset")
-                           .value_or(visibility == "public" ? "public_chat" : "private_chat");
+  const std::string preset = OptStringField(body, "preset")
+                                 .value_or(visibility == "public" ? "public_chat" : "private_chat");
   if (preset != "public_chat" && preset != "private_chat" && preset != "trusted_private_chat") {
     throw InvalidParam("Unknown preset " + preset);
   }
-  const std::string version =
-      OptStringField(body, "room_version").value_or(s.config.default_room_version);
-  if (crypto::FindRoomVersion(version) == nullptr) {
+  RoomPlan plan;
+  plan.publish = visibility == "public";
+  plan.version = OptStringField(body, "room_version").value_or(s.config.default_room_version);
+  if (crypto::FindRoomVersion(plan.version) == nullptr) {
     throw ApiError(400, "M_UNSUPPORTED_ROOM_VERSION",
                    "Your homeserver does not support this room version");
   }
-  auto alias_name = OptStringField(body, "room_alias_name");
-  auto name = OptStringField(body, "name");
-  auto topic = OptStringField(body, "topic");
-  std::vector<std::string> invites;
-  if (body.contains("invite")) {
-    if (!body["invite"].is_array()) throw BadJson("invite must be a list of user ids");
-    for (const auto& u : body["invite"]) {
-      if (!u.is_string() || u.get<std::string>().empty() || u.get<std::string>()[0] != '@') {
-        throw BadJson("invite must be a list of user ids");
-      }
-      invites.push_back(u.get<std::string>());
-    }
-  }
-  json initial_state = json::array();
-  if (body.contains("initial_state")) {
-    if (!body["initial_state"].is_array()) throw BadJson("initial_state must be a list");
-    for (const auto& e : body["initial_state"]) {
-      if (!e.is_object() || !e.contains("type") || !e["type"].is_string() ||
-          !e.contains("content") || !e["content"].is_object() ||
-          (e.contains("state_key") && !e["state_key"].is_string())) {
-        throw BadJson("initial_state entries need a string type and an object content");
-      }
-      initial_state.push_back(e);
-    }
-  }
-  json creation_content = json::object();
-  if (body.contains("creation_content")) {
-    if (!body["creation_content"].is_object()) throw BadJson("creation_content must be an object");
-    creation_content = body["creation_content"];
-  }
-  json pl_override;
-  if (body.contains("power_level_content_override")) {
-    if (!body["power_level_content_override"].is_object()) {
-      throw BadJson("power_level_content_override must be an object");
-    }
-    pl_override = body["power_level_content_override"];
-  }
-  std::optional<std::string> alias;
+  const auto alias_name = OptStringField(body, "room_alias_name");
+  const auto name = OptStringField(body, "name");
+  const auto topic = OptStringField(body, "topic");
+  const std::vector<std::string> invites = Invitees(body);
+  const json initial_state = InitialState(body);
+  json creation_content = ObjectField(body, "creation_content");
+  const json pl_override = ObjectField(body, "power_level_content_override");
   if (alias_name) {
     if (alias_name->empty() || alias_name->find(':') != std::string::npos ||
         alias_name->find_first_of(" \t\n#") != std::string::npos) {
       throw InvalidParam("Invalid characters in room alias");
     }
-    alias = "#" + *alias_name + ":" + s.server_name();
-    if (LookupAlias(s, *alias)) throw ApiError(400, "M_ROOM_IN_USE", "Room alias already taken");
+    plan.alias = "#" + *alias_name + ":" + s.server_name();
+    if (LookupAlias(s, *plan.alias)) {
+      throw ApiError(400, "M_ROOM_IN_USE", "Room alias already taken");
+    }
   }
 
-  // Every event the room starts with is checked before the first is written.
-  if (name) CheckEventSize(json{{"name", *name}});
-  if (topic) CheckEventSize(json{{"topic", *topic}});
-  CheckEventSize(creation_content);
-  if (pl_override.is_object()) CheckEventSize(pl_override);
-  for (const auto& e : initial_state) CheckEventSize(e["content"]);
-  RatelimitMessage(s, r);  // once per room created; its initial events are not counted
-  const std::string room_id = crypto::NewRoomId(s.server_name());
-  auto send = [&](const std::string& type, const std::string& key, json content) {
-    CheckEventSize(content);
-    events::EventDraft d{room_id, type, r.user_id, key, std::move(content), std::nullopt, version};
-    return SendEvent(s, d);
+  auto add = [&](std::string type, std::string key, json content) {
+    plan.events.push_back({std::move(type), std::move(key), std::move(content)});
   };
   creation_content["creator"] = r.user_id;
-  creation_content["room_version"] = version;
-  send("m.room.create", "", creation_content);
-  send("m.room.member", r.user_id, MemberContent(s, r.user_id, "join"));
+  creation_content["room_version"] = plan.version;
+  add("m.room.create", "", std::move(creation_content));
+  add("m.room.member", r.user_id, MemberContent(s, r.user_id, "join"));
   json power = DefaultPowerLevels(r.user_id);
   if (preset == "trusted_private_chat") {
     for (const auto& u : invites) power["users"][u] = 100;
   }
-  if (pl_override.is_object()) power.update(pl_override);
-  send("m.room.power_levels", "", power);
-  if (alias) {
-    CreateAlias(s, r.user_id, *alias, room_id);
-    send("m.room.canonical_alias", "", json{{"alias", *alias}});
+  power.update(pl_override);
+  add("m.room.power_levels", "", std::move(power));
+  if (plan.alias) {
+    plan.alias_event = plan.events.size();
+    add("m.room.canonical_alias", "", json{{"alias", *plan.alias}});
   }
   auto has_initial = [&](const std::string& type) {
     return std::any_of(initial_state.begin(), initial_state.end(), [&](const json& e) {
@@ -198,26 +214,42 @@ json CreateRoom(Services& s, const Requester& r, const json& body) {
     });
   };
   if (!has_initial("m.room.join_rules")) {
-    send("m.room.join_rules", "",
-         json{{"join_rule", preset == "public_chat" ? "public" : "invite"}});
+    add("m.room.join_rules", "",
+        json{{"join_rule", preset == "public_chat" ? "public" : "invite"}});
   }
   if (!has_initial("m.room.history_visibility")) {
-    send("m.room.history_visibility", "", json{{"history_visibility", "shared"}});
+    add("m.room.history_visibility", "", json{{"history_visibility", "shared"}});
   }
   if (preset != "public_chat" && !has_initial("m.room.guest_access")) {
-    send("m.room.guest_access", "", json{{"guest_access", "can_join"}});
+    add("m.room.guest_access", "", json{{"guest_access", "can_join"}});
   }
   for (const auto& e : initial_state) {
-    send(e["type"].get<std::string>(), e.value("state_key", ""), e["content"]);
+    add(e["type"].get<std::string>(), e.value("state_key", ""), e["content"]);
   }
-  if (name) send("m.room.name", "", json{{"name", *name}});
-  if (topic) send("m.room.topic", "", json{{"topic", *topic}});
-  for (const auto& u : invites) {
-    send("m.room.member", u, json{{"membership", "invite"}});
+  if (name) add("m.room.name", "", json{{"name", *name}});
+  if (topic) add("m.room.topic", "", json{{"topic", *topic}});
+  for (const auto& u : invites) add("m.room.member", u, json{{"membership", "invite"}});
+  // Every event as it will be sent, checked before the first is written.
+  for (const auto& e : plan.events) CheckEventSize(e.content);
+  return plan;
+}
+
+}  // namespace
+
+json CreateRoom(Services& s, const Requester& r, const json& body) {
+  RoomPlan plan = PlanRoom(s, r, body);
+  RatelimitMessage(s, r, false);  // once per room created; its initial events are not counted
+  const std::string room_id = crypto::NewRoomId(s.server_name());
+  for (size_t i = 0; i < plan.events.size(); ++i) {
+    auto& e = plan.events[i];
+    if (i == plan.alias_event) CreateAlias(s, r.user_id, *plan.alias, room_id);
+    SendEvent(s, {room_id, e.type, r.user_id, e.state_key, std::move(e.content), std::nullopt,
+                  plan.version});
   }
-  if (visibility == "public") SetVisibility(s, nullptr, room_id, "public");
+  CountMessage(s, r);
+  if (plan.publish) SetVisibility(s, nullptr, room_id, "public");
   json out = {{"room_id", room_id}};
-  if (alias) out["room_alias"] = *alias;
+  if (plan.alias) out["room_alias"] = *plan.alias;
   return out;
 }
 
@@ -234,9 +266,10 @@ json JoinRoom(Services& s, const Requester& r, const std::string& id_or_alias) {
     auto conn = s.db.Acquire();
     if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("No known servers");
   }
-  RatelimitMessage(s, r);
+  RatelimitMessage(s, r, false);
   SendEvent(s, {room_id, "m.room.member", r.user_id, r.user_id, MemberContent(s, r.user_id, "join"),
                 std::nullopt, ""});
+  CountMessage(s, r);
   return {{"room_id", room_id}};
 }
 
@@ -266,8 +299,9 @@ void ChangeMembership(Services& s, const Requester& r, const std::string& room_i
   }
   json content = {{"membership", membership}};
   if (reason) content["reason"] = *reason;
-  RatelimitMessage(s, r);
+  RatelimitMessage(s, r, false);
   SendEvent(s, {room_id, "m.room.member", r.user_id, target, content, std::nullopt, ""});
+  CountMessage(s, r);
 }
 
 int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
@@ -290,8 +324,16 @@ int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
       auto conn = s.db.Acquire();
       if (events::EventContent(*conn, event_id) == content) continue;  // nothing new to say
     }
-    SendEvent(s, {room_id, "m.room.member", user_id, user_id, content, std::nullopt, ""});
-    ++sent;
+    // The profile is already saved: a room that refuses the event (a ban, power levels, a
+    // broken room) is logged and skipped, as Synapse's profile handler did.
+    try {
+      SendEvent(s, {room_id, "m.room.member", user_id, user_id, content, std::nullopt, ""});
+      ++sent;
+    } catch (const std::exception& e) {
+      STRATA_LOG(Warning, "strata.handlers.profile")
+          << "Failed to update join event for room " << room_id << " of " << user_id << ": "
+          << e.what();
+    }
   }
   return sent;
 }
@@ -313,14 +355,20 @@ json SendMessage(Services& s, const Requester& r, const std::string& room_id,
   const std::string key = std::to_string(r.token_id) + "\n" + room_id + "\n" + txn_id;
   // A retried transaction is answered from memory and not counted against rc_message.
   if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
-  RatelimitMessage(s, r);
-  auto writer = s.db.AcquireWriter();
-  if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
-  if (!events::RoomVersionOf(*writer, room_id)) throw Forbidden("Unknown room " + room_id);
-  auto stored =
-      SendEventOn(s, *writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""});
-  s.transient->RememberTxn(key, stored.event_id);
-  return {{"event_id", stored.event_id}};
+  RatelimitMessage(s, r, false);
+  std::string event_id;
+  {
+    auto writer = s.db.AcquireWriter();
+    // A concurrent retry may have stored it meanwhile; only the request that stores counts.
+    if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
+    if (!events::RoomVersionOf(*writer, room_id)) throw Forbidden("Unknown room " + room_id);
+    event_id =
+        SendEventOn(s, *writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""})
+            .event_id;
+    s.transient->RememberTxn(key, event_id);
+  }
+  CountMessage(s, r);
+  return {{"event_id", event_id}};
 }
 
 json SendState(Services& s, const Requester& r, const std::string& room_id, const std::string& type,
@@ -333,8 +381,9 @@ json SendState(Services& s, const Requester& r, const std::string& room_id, cons
   if (type == "m.room.member") {
     throw Forbidden("Use the membership endpoints to change memberships");
   }
-  RatelimitMessage(s, r);
+  RatelimitMessage(s, r, false);
   auto stored = SendEvent(s, {room_id, type, r.user_id, state_key, content, std::nullopt, ""});
+  CountMessage(s, r);
   return {{"event_id", stored.event_id}};
 }
 

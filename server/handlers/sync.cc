@@ -8,6 +8,7 @@
 #include "handlers/receipts.h"
 #include "handlers/rooms.h"
 #include "handlers/typing.h"
+#include "handlers/user_data.h"
 
 namespace strata::handlers {
 namespace {
@@ -52,12 +53,6 @@ struct SyncToken {
     return SyncToken{parts[0], parts[2], parts[3], parts[4]};
   }
 };
-
-int64_t MaxAccountDataStream(Connection& conn) {
-  return std::max(
-      conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM account_data").value_or(0),
-      conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM room_account_data").value_or(0));
-}
 
 json AccountDataEvents(const std::vector<storage::Row>& rows) {
   json out = json::array();
@@ -184,6 +179,51 @@ json InviteSection(Services& s, Connection& conn, const Membership& m) {
   return {{"invite_state", {{"events", events}}}};
 }
 
+// What one /sync covers: streams in (from, upto].
+struct SyncWindow {
+  std::string user_id;
+  bool incremental = false;  // a since token was given
+  bool full_state = false;
+  SyncToken from, upto;
+  int64_t limit = 0;
+};
+
+// The room's "join" section, or null when an incremental sync has nothing new for it.
+json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const SyncWindow& w) {
+  // What is ephemeral or per-user in this room since the token.
+  json ephemeral = json::array();
+  auto typing = s.typing->Room(m.room_id);
+  if (typing && (w.incremental ? typing->serial > w.from.typing : !typing->user_ids.empty())) {
+    ephemeral.push_back({{"type", "m.typing"}, {"content", {{"user_ids", typing->user_ids}}}});
+  }
+  // Streams that have not moved since the token need no query.
+  if (w.upto.receipts > w.from.receipts) {
+    json receipt = ReceiptEvent(conn, m.room_id, w.from.receipts, w.upto.receipts);
+    if (!receipt.is_null()) ephemeral.push_back(std::move(receipt));
+  }
+  const json room_data =
+      w.upto.account_data > w.from.account_data
+          ? AccountDataEvents(
+                conn.Query("SELECT account_data_type, content FROM room_account_data WHERE "
+                           "user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
+                           "ORDER BY stream_id",
+                           {w.user_id, m.room_id, w.from.account_data, w.upto.account_data}))
+          : json::array();
+  const bool changed =
+      !w.incremental || w.full_state || !ephemeral.empty() || !room_data.empty() ||
+      conn.QueryInt(
+              "SELECT COUNT(*) FROM events WHERE room_id = ? AND stream_ordering > ? AND "
+              "stream_ordering <= ?",
+              {m.room_id, w.from.events, w.upto.events})
+              .value_or(0) > 0;
+  if (!changed) return nullptr;
+  json section =
+      RoomSection(s, conn, m, w.from.events, !w.incremental, w.upto.events, w.limit, w.full_state);
+  section["ephemeral"]["events"] = std::move(ephemeral);
+  section["account_data"]["events"] = room_data;
+  return section;
+}
+
 }  // namespace
 
 json Sync(Services& s, const Requester& r, const SyncQuery& q) {
@@ -199,60 +239,33 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
 
   while (true) {
     const uint64_t generation = s.notifier.generation();
+    const int64_t now_ms = s.NowMs();
     json rooms = {{"join", json::object()}, {"invite", json::object()}, {"leave", json::object()}};
     SyncToken upto;
-    upto.typing = s.typing->Serial(s.NowMs());
+    upto.typing = s.typing->Serial(now_ms);
     // Typing lives in memory: a token from before a restart may be ahead of it.
-    const int64_t typing_since = since && since->typing <= upto.typing ? since->typing : 0;
+    const SyncToken from =
+        since ? SyncToken{since->events, since->typing <= upto.typing ? since->typing : 0,
+                          since->receipts, since->account_data}
+              : SyncToken{};
+    std::vector<std::string> joined;
     json account_data = json::array();
     {
       auto conn = s.db.Acquire();
       upto.events = events::MaxStreamOrdering(*conn);
       upto.receipts = MaxReceiptStream(*conn);
       upto.account_data = MaxAccountDataStream(*conn);
-      const int64_t ev_since = since ? since->events : 0;
+      const SyncWindow window{r.user_id, since.has_value(), q.full_state, from, upto, limit};
       for (const auto& m : Memberships(*conn, r.user_id)) {
         if (m.membership == "join") {
-          // What is ephemeral or per-user in this room since the token.
-          json ephemeral = json::array();
-          auto typing = s.typing->Room(m.room_id, s.NowMs());
-          if (typing && (since ? typing->serial > typing_since : !typing->user_ids.empty())) {
-            ephemeral.push_back(
-                {{"type", "m.typing"}, {"content", {{"user_ids", typing->user_ids}}}});
-          }
-          // Streams that have not moved since the token need no query.
-          const int64_t receipts_since = since ? since->receipts : 0;
-          if (upto.receipts > receipts_since) {
-            json receipt = ReceiptEvent(*conn, m.room_id, receipts_since, upto.receipts);
-            if (!receipt.is_null()) ephemeral.push_back(std::move(receipt));
-          }
-          const int64_t data_since = since ? since->account_data : 0;
-          const json room_data =
-              upto.account_data > data_since
-                  ? AccountDataEvents(conn->Query(
-                        "SELECT account_data_type, content FROM room_account_data WHERE "
-                        "user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
-                        "ORDER BY stream_id",
-                        {r.user_id, m.room_id, data_since, upto.account_data}))
-                  : json::array();
-          const bool changed = !since || q.full_state || !ephemeral.empty() || !room_data.empty() ||
-                               conn->QueryInt(
-                                       "SELECT COUNT(*) FROM events WHERE room_id = ? AND "
-                                       "stream_ordering > ? AND stream_ordering <= ?",
-                                       {m.room_id, ev_since, upto.events})
-                                       .value_or(0) > 0;
-          if (changed) {
-            json section =
-                RoomSection(s, *conn, m, ev_since, !since, upto.events, limit, q.full_state);
-            section["ephemeral"]["events"] = std::move(ephemeral);
-            section["account_data"]["events"] = room_data;
-            rooms["join"][m.room_id] = std::move(section);
-          }
+          joined.push_back(m.room_id);
+          json section = JoinedRoomSection(s, *conn, m, window);
+          if (!section.is_null()) rooms["join"][m.room_id] = std::move(section);
         } else if (m.membership == "invite") {
-          if (!since || m.stream > ev_since)
+          if (!since || m.stream > from.events)
             rooms["invite"][m.room_id] = InviteSection(s, *conn, m);
-        } else if (since && m.stream > ev_since && m.stream <= upto.events) {
-          json section = RoomSection(s, *conn, m, ev_since, false, m.stream, limit, false);
+        } else if (since && m.stream > from.events && m.stream <= upto.events) {
+          json section = RoomSection(s, *conn, m, from.events, false, m.stream, limit, false);
           section.erase("ephemeral");
           section.erase("unread_notifications");
           section.erase("summary");
@@ -262,7 +275,7 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
       account_data = AccountDataEvents(
           conn->Query("SELECT account_data_type, content FROM account_data WHERE user_id = ? AND "
                       "stream_id > ? AND stream_id <= ? ORDER BY stream_id",
-                      {r.user_id, since ? since->account_data : 0, upto.account_data}));
+                      {r.user_id, from.account_data, upto.account_data}));
     }
     const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty() &&
                        account_data.empty();
@@ -282,12 +295,15 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
               {"device_lists", {{"changed", json::array()}, {"left", json::array()}}},
               {"device_one_time_keys_count", json::object()}};
     }
-    // Wait for news, or for the next typer's timeout to lapse (which is news too).
+    // Wait for news of the user's rooms or their account data, or for the next timeout of a
+    // typer in their rooms to lapse (which is news too).
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-    if (auto expiry = s.typing->NextExpiryIn(s.NowMs())) {
+    if (auto expiry = s.typing->NextExpiryIn(s.NowMs(), joined)) {
       wait = std::min(wait, std::chrono::milliseconds(*expiry + 1));
     }
-    s.notifier.WaitForChange(generation, wait);
+    std::set<std::string> keys(joined.begin(), joined.end());
+    keys.insert(r.user_id);
+    s.notifier.WaitForChange(generation, wait, keys);
   }
 }
 

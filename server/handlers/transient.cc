@@ -27,8 +27,21 @@ int64_t RateLimiter::Check(const std::string& key, int64_t now_ms, bool update,
   } else {
     wait = static_cast<int64_t>((1.0 - current.tokens) / l.per_second * 1000.0) + 1;
   }
-  if (update) buckets_[key] = current;
+  if (!update) return wait;
+  current.full_ms =
+      now_ms + static_cast<int64_t>((capacity - current.tokens) / l.per_second * 1000.0);
+  buckets_[key] = current;
+  if (buckets_.size() >= next_sweep_) {
+    std::erase_if(buckets_, [&](const auto& b) { return b.second.full_ms <= now_ms; });
+    // Sweep again when the map has doubled, so busy keys do not make every insert a sweep.
+    next_sweep_ = std::max(kSweepAt, buckets_.size() * 2);
+  }
   return wait;
+}
+
+size_t RateLimiter::size() {
+  std::lock_guard lock(mu_);
+  return buckets_.size();
 }
 
 void TransientStore::Expire(int64_t now_ms) {

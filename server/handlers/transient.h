@@ -14,7 +14,10 @@
 
 namespace strata::handlers {
 
-// Synapse's token bucket: `burst_count` actions at once, refilled at `per_second`.
+// Synapse's token bucket: `burst_count` actions at once, refilled at `per_second`. A bucket
+// that has refilled to capacity is the same as no bucket, so once many keys are held the full
+// ones are dropped: keys a client chooses (rc_login.failed_attempts is keyed by any user id
+// sent) cannot grow memory without bound.
 class RateLimiter {
  public:
   explicit RateLimiter(config::RateLimit limit) : limit_(limit) {}
@@ -24,15 +27,22 @@ class RateLimiter {
   // with `limit` replacing the configured one for this key (a ratelimit_override row).
   int64_t Check(const std::string& key, int64_t now_ms, bool update,
                 std::optional<config::RateLimit> limit = std::nullopt);
+  // How many keys have a bucket held.
+  size_t size();
+
+  // Held keys at which the first sweep for full buckets runs.
+  static constexpr size_t kSweepAt = 1024;
 
  private:
   struct Bucket {
     double tokens = 0;
     int64_t updated_ms = 0;
+    int64_t full_ms = 0;  // when it will have refilled to capacity
   };
   config::RateLimit limit_;
   std::mutex mu_;
   std::map<std::string, Bucket> buckets_;
+  size_t next_sweep_ = kSweepAt;
 };
 
 class TransientStore {

@@ -28,10 +28,8 @@ bool TypingTracker::Set(const std::string& room_id, const std::string& user_id, 
   return changed;
 }
 
-std::optional<TypingTracker::RoomTyping> TypingTracker::Room(const std::string& room_id,
-                                                             int64_t now_ms) {
+std::optional<TypingTracker::RoomTyping> TypingTracker::Room(const std::string& room_id) {
   std::lock_guard lock(mu_);
-  ExpireLocked(now_ms);
   auto it = rooms_.find(room_id);
   if (it == rooms_.end()) return std::nullopt;
   RoomTyping out{it->second.serial, {}};
@@ -45,11 +43,14 @@ int64_t TypingTracker::Serial(int64_t now_ms) {
   return serial_;
 }
 
-std::optional<int64_t> TypingTracker::NextExpiryIn(int64_t now_ms) {
+std::optional<int64_t> TypingTracker::NextExpiryIn(int64_t now_ms,
+                                                   const std::vector<std::string>& room_ids) {
   std::lock_guard lock(mu_);
   std::optional<int64_t> next;
-  for (const auto& [room, entry] : rooms_) {
-    for (const auto& [user, until] : entry.until_ms) {
+  for (const auto& room_id : room_ids) {
+    auto it = rooms_.find(room_id);
+    if (it == rooms_.end()) continue;
+    for (const auto& [user, until] : it->second.until_ms) {
       const int64_t in = std::max<int64_t>(until - now_ms, 0);
       if (!next || in < *next) next = in;
     }

@@ -24,13 +24,14 @@ class TypingTracker {
     int64_t serial = 0;  // when this room's typers last changed
     std::vector<std::string> user_ids;
   };
-  // Expires lapsed typers (moving the serial), then returns the room's state, or nullopt if
-  // nobody ever typed there since start-up.
-  std::optional<RoomTyping> Room(const std::string& room_id, int64_t now_ms);
+  // The room's state as it is, or nullopt if nobody ever typed there since start-up. Expires
+  // nothing: read Serial(now) first, so the room's serial is not past the one read.
+  std::optional<RoomTyping> Room(const std::string& room_id);
   // The current serial, after expiring lapsed typers.
   int64_t Serial(int64_t now_ms);
-  // Milliseconds until the next typer's timeout lapses, or nullopt if nobody is typing.
-  std::optional<int64_t> NextExpiryIn(int64_t now_ms);
+  // Milliseconds until the next timeout of a typer in one of `room_ids` lapses, or nullopt if
+  // nobody is typing there.
+  std::optional<int64_t> NextExpiryIn(int64_t now_ms, const std::vector<std::string>& room_ids);
 
  private:
   void ExpireLocked(int64_t now_ms);

@@ -65,8 +65,8 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
   auto local = LocalpartOf(s, user_id);
   if (!local) throw NotFound("Profile was not found");
   // The member events this causes count once against rc_message, checked before anything
-  // is written.
-  RatelimitMessage(s, r);
+  // is written and counted once the profile is saved.
+  RatelimitMessage(s, r, false);
   {
     auto conn = s.db.AcquireWriter();
     storage::Transaction txn(*conn);
@@ -77,7 +77,50 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
     UpdateUserDirectory(*conn, user_id, *local);
     txn.Commit();
   }
+  CountMessage(s, r);
   RefreshJoinedMemberships(s, user_id);
+}
+
+int64_t MaxAccountDataStream(storage::Connection& conn) {
+  // One stream spans the three tables, with the position Synapse's generator kept.
+  return conn
+      .QueryInt(
+          "SELECT MAX(m) FROM (SELECT COALESCE(MAX(stream_id), 0) AS m FROM account_data "
+          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM room_account_data "
+          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM room_tags_revisions "
+          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM account_data_max_stream_id) "
+          "AS streams")
+      .value_or(0);
+}
+
+int64_t NextAccountDataStreamId(storage::Connection& conn) {
+  const int64_t next = MaxAccountDataStream(conn) + 1;
+  // Synapse only moved the row forwards and never inserted it.
+  conn.Execute("UPDATE account_data_max_stream_id SET stream_id = ? WHERE stream_id < ?",
+               {next, next});
+  return next;
+}
+
+void PutAccountDataOn(storage::Connection& conn, const std::string& user_id,
+                      const std::string& room_id, const std::string& type, const json& content) {
+  const int64_t stream = NextAccountDataStreamId(conn);
+  if (room_id.empty()) {
+    conn.Execute("DELETE FROM account_data WHERE user_id = ? AND account_data_type = ?",
+                 {user_id, type});
+    conn.Execute(
+        "INSERT INTO account_data (user_id, account_data_type, stream_id, content) "
+        "VALUES (?, ?, ?, ?)",
+        {user_id, type, stream, content.dump()});
+  } else {
+    conn.Execute(
+        "DELETE FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
+        "account_data_type = ?",
+        {user_id, room_id, type});
+    conn.Execute(
+        "INSERT INTO room_account_data (user_id, room_id, account_data_type, "
+        "stream_id, content) VALUES (?, ?, ?, ?, ?)",
+        {user_id, room_id, type, stream, content.dump()});
+  }
 }
 
 void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
@@ -86,30 +129,9 @@ void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
   if (!content.is_object()) throw BadJson("Content must be a JSON object");
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  const int64_t stream =
-      std::max(
-          conn->QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM account_data").value_or(0),
-          conn->QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM room_account_data").value_or(0)) +
-      1;
-  if (room_id.empty()) {
-    conn->Execute("DELETE FROM account_data WHERE user_id = ? AND account_data_type = ?",
-                  {user_id, type});
-    conn->Execute(
-        "INSERT INTO account_data (user_id, account_data_type, stream_id, content) "
-        "VALUES (?, ?, ?, ?)",
-        {user_id, type, stream, content.dump()});
-  } else {
-    conn->Execute(
-        "DELETE FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
-        "account_data_type = ?",
-        {user_id, room_id, type});
-    conn->Execute(
-        "INSERT INTO room_account_data (user_id, room_id, account_data_type, "
-        "stream_id, content) VALUES (?, ?, ?, ?, ?)",
-        {user_id, room_id, type, stream, content.dump()});
-  }
+  PutAccountDataOn(*conn, user_id, room_id, type, content);
   txn.Commit();
-  s.notifier.Poke();
+  s.notifier.Poke(user_id);
 }
 
 json GetAccountData(Services& s, const Requester& r, const std::string& user_id,

@@ -2,6 +2,7 @@
 // it) and account data (account_data / room_account_data, with a shared stream id).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -21,6 +22,16 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
 void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
                     const std::string& room_id, const std::string& type,
                     const nlohmann::json& content);
+// The account data stream, shared by account_data, room_account_data and room_tags_revisions
+// as Synapse's generator shared it: the largest id used (0 for none), and the next one, which
+// also moves account_data_max_stream_id. Call NextAccountDataStreamId on the writer inside
+// the transaction that uses the id.
+int64_t MaxAccountDataStream(storage::Connection& conn);
+int64_t NextAccountDataStreamId(storage::Connection& conn);
+// PutAccountData's write, on a writer the caller holds inside its own transaction.
+void PutAccountDataOn(storage::Connection& conn, const std::string& user_id,
+                      const std::string& room_id, const std::string& type,
+                      const nlohmann::json& content);
 nlohmann::json GetAccountData(Services& s, const Requester& r, const std::string& user_id,
                               const std::string& room_id, const std::string& type);
 

@@ -34,6 +34,16 @@ TEST_P(BadInputTest, EveryBadRequestGetsA4xxAndWritesNothing) {
   const std::string in_room = r0 + "/rooms/" + room;
   const std::string nope = r0 + "/rooms/!nope:test.local";
   const std::string big(70000, 'x');
+  // 40 invitees of 1,000 characters: their invites are small, but trusted_private_chat gives
+  // each power 100 in one m.room.power_levels event of some 41,000 bytes, to which a 30,000
+  // byte override is merged.
+  json big_power_levels = {{"preset", "trusted_private_chat"},
+                           {"invite", json::array()},
+                           {"power_level_content_override", {{"x", std::string(30000, 'p')}}}};
+  for (int i = 0; i < 40; ++i) {
+    big_power_levels["invite"].push_back("@" + std::to_string(i) + std::string(1000, 'u') +
+                                         ":test.local");
+  }
 
   const std::vector<Case> cases = {
       // Not JSON, or not an object.
@@ -89,16 +99,31 @@ TEST_P(BadInputTest, EveryBadRequestGetsA4xxAndWritesNothing) {
       {"PUT", nope + "/typing/@bob:test.local", R"({"typing": true})", 404, "M_NOT_FOUND",
        "!nope:test.local"},
       {"POST", in_room + "/receipt/m.read/$nosuchevent", "", 404, "M_NOT_FOUND", "$nosuchevent"},
+      // A good m.read with a bad m.fully_read (and the other way round) writes neither.
+      {"POST", in_room + "/read_markers",
+       json{{"m.read", event}, {"m.fully_read", "$bogus"}}.dump(), 404, "M_NOT_FOUND", "$bogus"},
+      {"POST", in_room + "/read_markers",
+       json{{"m.read", "$bogus"}, {"m.fully_read", event}}.dump(), 404, "M_NOT_FOUND", "$bogus"},
       {"POST", r0 + "/join/%23nosuchalias:test.local", "", 404, "M_NOT_FOUND", ""},
       {"GET", r0 + "/directory/room/%23nosuchalias:test.local", "", 404, "M_NOT_FOUND", ""},
       {"GET", r0 + "/user/@bob:test.local/filter/12345", "", 404, "M_NOT_FOUND", ""},
       {"POST", r0 + "/join/not-a-room", "", 400, "M_INVALID_PARAM", "not-a-room"},
+      // Invitees must be full user ids, as the invite endpoint requires.
+      {"POST", r0 + "/createRoom", R"({"invite": ["@nocolon"]})", 400, "M_INVALID_PARAM",
+       "@nocolon"},
+      {"POST", r0 + "/createRoom", R"({"invite": ["@ok:test.local", "x:test.local"]})", 400,
+       "M_INVALID_PARAM", "x:test.local"},
       // Oversized: an event over 65536 bytes, a profile field over 256 characters.
       {"PUT", in_room + "/send/m.room.message/t3", json{{"body", big}}.dump(), 413, "M_TOO_LARGE",
        ""},
       {"PUT", in_room + "/state/m.room.topic/", json{{"topic", big}}.dump(), 413, "M_TOO_LARGE",
        ""},
       {"POST", r0 + "/createRoom", json{{"topic", big}}.dump(), 413, "M_TOO_LARGE", ""},
+      // Each part fits; the power levels they merge into, or the creation content with the
+      // creator added, do not.
+      {"POST", r0 + "/createRoom", big_power_levels.dump(), 413, "M_TOO_LARGE", ""},
+      {"POST", r0 + "/createRoom",
+       json{{"creation_content", {{"x", std::string(65520, 'c')}}}}.dump(), 413, "M_TOO_LARGE", ""},
       {"PUT", r0 + "/profile/@bob:test.local/displayname",
        json{{"displayname", std::string(300, 'b')}}.dump(), 400, "M_INVALID_PARAM", "displayname"},
       // Unknown endpoints and methods.
@@ -109,6 +134,7 @@ TEST_P(BadInputTest, EveryBadRequestGetsA4xxAndWritesNothing) {
   };
   const int64_t events = api.conn().QueryInt("SELECT COUNT(*) FROM events").value_or(0);
   const int64_t state = api.conn().QueryInt("SELECT COUNT(*) FROM state_events").value_or(0);
+  const int64_t rooms = api.conn().QueryInt("SELECT COUNT(*) FROM rooms").value_or(0);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.method + " " + c.path + " " + c.body.substr(0, 80));
     auto r = api.Call(c.method, c.path, c.body, token);
@@ -124,6 +150,7 @@ TEST_P(BadInputTest, EveryBadRequestGetsA4xxAndWritesNothing) {
   // Nothing was half-written.
   EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM events").value_or(0), events);
   EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM state_events").value_or(0), state);
+  EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM rooms").value_or(0), rooms);
   EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM receipts_linearized").value_or(0), 0);
   EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM room_account_data").value_or(0), 0);
 }

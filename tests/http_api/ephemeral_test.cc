@@ -255,5 +255,85 @@ TEST_P(EphemeralTest, ReadMarkersAreRoomAccountData) {
   EXPECT_EQ(api.Call("POST", path, json{{"m.fully_read", "$nosuchevent"}}, bob).status, 404);
 }
 
+// A receipt clears what Synapse cleared: unhighlighted push actions up to it, highlights a
+// month old, and the push summaries up to it; newer highlights and later rows stay.
+TEST_P(EphemeralTest, ReceiptsClearPushActionsAndSummariesAsSynapse) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string alice = api.Register("alice");
+  const std::string bob = api.Register("bob");
+  const Room room = MakeRoom(api, alice, bob, 3);
+  const std::string b = "@bob:test.local";
+  auto ordering = [&](const std::string& event) {
+    return api.conn()
+        .QueryInt("SELECT stream_ordering FROM events WHERE event_id = ?", {event})
+        .value_or(-1);
+  };
+  // The first message is two months old: its highlight has lapsed.
+  api.conn().Execute("UPDATE events SET received_ts = ? WHERE event_id = ?",
+                     {int64_t{1000}, room.events[0]});
+  for (size_t i = 0; i < room.events.size(); ++i) {
+    for (int highlight : {0, 1}) {
+      api.conn().Execute(
+          "INSERT INTO event_push_actions (room_id, event_id, user_id, profile_tag, actions, "
+          "topological_ordering, stream_ordering, notif, highlight) VALUES (?, ?, ?, ?, '[]', "
+          "0, ?, 1, ?)",
+          {room.id, room.events[i], b, "tag" + std::to_string(highlight), ordering(room.events[i]),
+           highlight});
+    }
+    api.conn().Execute(
+        "INSERT INTO event_push_summary (user_id, room_id, notif_count, stream_ordering) "
+        "VALUES (?, ?, 1, ?)",
+        {b, room.id, ordering(room.events[i])});
+  }
+  ASSERT_EQ(api.Call("POST", kR0 + "/rooms/" + room.id + "/receipt/m.read/" + room.events[1],
+                     json::object(), bob)
+                .status,
+            200);
+  auto left = [&](const std::string& sql) {
+    std::vector<std::string> out;
+    for (const auto& row : api.conn().Query(sql, {b})) out.push_back(row.Text(0));
+    return out;
+  };
+  // Left: the second message's (recent) highlight, and all of the third's.
+  EXPECT_EQ(left("SELECT event_id || ':' || CAST(highlight AS TEXT) FROM event_push_actions "
+                 "WHERE user_id = ? ORDER BY stream_ordering, highlight"),
+            (std::vector<std::string>{room.events[1] + ":1", room.events[2] + ":0",
+                                      room.events[2] + ":1"}));
+  EXPECT_EQ(left("SELECT CAST(stream_ordering AS TEXT) FROM event_push_summary WHERE user_id = ?"),
+            std::vector<std::string>{std::to_string(ordering(room.events[2]))});
+}
+
+// Account data shares one stream with room tags, continuing after the highest id any of
+// Synapse's tables or its account_data_max_stream_id holds, and moving that row.
+TEST_P(EphemeralTest, AccountDataStreamSpansSynapsesTables) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string bob = api.Register("bob");
+  const std::string b = "@bob:test.local";
+  api.conn().Execute(
+      "INSERT INTO room_tags_revisions (user_id, room_id, stream_id) VALUES (?, '!r:x', 40)", {b});
+  auto put = [&](const std::string& type) {
+    return api.Call("PUT", kR0 + "/user/" + b + "/account_data/" + type, json{{"k", type}}, bob)
+        .status;
+  };
+  auto stream_of = [&](const std::string& type) {
+    return api.conn().QueryInt(
+        "SELECT stream_id FROM account_data WHERE user_id = ? AND account_data_type = ?",
+        {b, type});
+  };
+  ASSERT_EQ(put("a.one"), 200);
+  EXPECT_EQ(stream_of("a.one"), std::optional<int64_t>(41));
+  // Synapse left the row out on a new database and only ever moved an existing one.
+  EXPECT_EQ(api.conn().QueryInt("SELECT COUNT(*) FROM account_data_max_stream_id"),
+            std::optional<int64_t>(0));
+  api.conn().Execute("INSERT INTO account_data_max_stream_id (stream_id) VALUES (60)");
+  ASSERT_EQ(put("a.two"), 200);
+  EXPECT_EQ(stream_of("a.two"), std::optional<int64_t>(61));
+  EXPECT_EQ(api.conn().QueryInt("SELECT stream_id FROM account_data_max_stream_id"),
+            std::optional<int64_t>(61));
+  // /sync's token carries the same position.
+  const std::string token = api.Call("GET", kR0 + "/sync", "", bob).body["next_batch"];
+  EXPECT_NE(token.find("_61_0_0_0_0"), std::string::npos) << token;
+}
+
 }  // namespace
 }  // namespace strata

@@ -204,5 +204,61 @@ TEST_P(ProfileTest, ChangesSendMemberEventsToJoinedRooms) {
   }
 }
 
+// Refused requests (403, 404) spend nothing of rc_message: only stored events count.
+TEST_P(RateLimitTest, RefusedRequestsSpendNoMessageBudget) {
+  ApiServer api(engine(), "1.18.0", [](config::HomeserverConfig& c) { c.rc_message = {0.1, 2}; });
+  const std::string alice = api.Register("alice");
+  const std::string nope = kR0 + "/rooms/!nope:test.local";
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(api.Call("PUT", nope + "/send/m.room.message/n" + std::to_string(i),
+                       json{{"body", "x"}}, alice)
+                  .status,
+              403);
+    EXPECT_EQ(api.Call("PUT", nope + "/state/m.room.topic/", json{{"topic", "x"}}, alice).status,
+              403);
+    EXPECT_EQ(api.Call("POST", nope + "/join", "", alice).status, 404);
+  }
+  auto created = api.Call("POST", kR0 + "/createRoom", json::object(), alice);
+  ASSERT_EQ(created.status, 200) << created.body.dump();
+  const std::string send = kR0 + "/rooms/" + std::string(created.body["room_id"]) + "/send/m.t/";
+  EXPECT_EQ(api.Call("PUT", send + "a", json{{"body", "a"}}, alice).status, 200);
+  ExpectLimited(api.Call("PUT", send + "b", json{{"body", "b"}}, alice), 10001);
+}
+
+// A room that refuses the new member event does not fail the profile change, which is saved
+// already: the other rooms get theirs.
+TEST_P(ProfileTest, ARoomRefusingTheMemberEventIsSkipped) {
+  ApiServer api(engine(), "1.18.0");
+  const std::string alice = api.Register("alice");
+  std::vector<std::string> rooms;
+  for (int i = 0; i < 3; ++i) {
+    auto created = api.Call("POST", kR0 + "/createRoom", json::object(), alice);
+    ASSERT_EQ(created.status, 200) << created.body.dump();
+    rooms.push_back(created.body["room_id"]);
+  }
+  // The middle room has lost its create event from the current state: the auth rules refuse
+  // every event there.
+  api.conn().Execute(
+      "DELETE FROM current_state_events WHERE room_id = ? AND type = 'm.room.create'", {rooms[1]});
+  EXPECT_GE(
+      api.Call("PUT", kR0 + "/rooms/" + rooms[1] + "/send/m.t/x", json{{"b", 1}}, alice).status,
+      400);
+  auto members = [&](const std::string& room) {
+    return api.conn()
+        .QueryInt("SELECT COUNT(*) FROM events WHERE room_id = ? AND type = 'm.room.member'",
+                  {room})
+        .value_or(-1);
+  };
+  const int64_t before[3] = {members(rooms[0]), members(rooms[1]), members(rooms[2])};
+  auto set = api.Call("PUT", kR0 + "/profile/@alice:test.local/displayname",
+                      json{{"displayname", "Alice A."}}, alice);
+  EXPECT_EQ(set.status, 200) << set.body.dump();
+  EXPECT_EQ(api.Call("GET", kR0 + "/profile/@alice:test.local").body.value("displayname", ""),
+            "Alice A.");
+  EXPECT_EQ(members(rooms[0]), before[0] + 1);
+  EXPECT_EQ(members(rooms[1]), before[1]);
+  EXPECT_EQ(members(rooms[2]), before[2] + 1);
+}
+
 }  // namespace
 }  // namespace strata
