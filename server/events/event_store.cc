@@ -54,7 +54,7 @@ std::vector<std::string> AuthEventIds(const EventDraft& d, const StateMap& state
   return ids;
 }
 
-int64_t NextStateGroup(Connection& conn, const SchemaFeatures& features) {
+int64_t NextStateGroup(Connection& conn, const storage::SchemaFeatures& features) {
   if (features.state_group_sequence) {
     return conn.QueryInt("SELECT nextval('state_group_id_seq')").value_or(1);
   }
@@ -62,22 +62,6 @@ int64_t NextStateGroup(Connection& conn, const SchemaFeatures& features) {
 }
 
 }  // namespace
-
-SchemaFeatures SchemaFeatures::Read(Connection& conn) {
-  SchemaFeatures f;
-  f.current_state_membership = conn.ColumnExists("current_state_events", "membership");
-  f.rooms_room_version = conn.ColumnExists("rooms", "room_version");
-  f.users_deactivated = conn.ColumnExists("users", "deactivated");
-  f.access_token_expiry = conn.ColumnExists("access_tokens", "valid_until_ms");
-  if (conn.engine() == storage::Engine::kPostgres) {
-    f.state_group_sequence =
-        conn.QueryInt(
-                "SELECT COUNT(*) FROM pg_class WHERE relname = 'state_group_id_seq' "
-                "AND relkind = 'S'")
-            .value_or(0) > 0;
-  }
-  return f;
-}
 
 std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& room_id) {
   // From the create event's JSON: Synapse 1.x left events.content NULL.

@@ -25,24 +25,15 @@
 
 #include "crypto/signing_key.h"
 #include "storage/database.h"
+#include "storage/schema_features.h"
 #include "util/status.h"
 
 namespace strata::events {
 
-// Columns that came and went over the 1.x schemas, read once per database.
-struct SchemaFeatures {
-  bool current_state_membership = false;  // current_state_events.membership (schema 56)
-  bool rooms_room_version = false;        // rooms.room_version (schema 57)
-  bool users_deactivated = false;         // users.deactivated (schema 55)
-  bool access_token_expiry = false;       // access_tokens.valid_until_ms (schema 55)
-  bool state_group_sequence = false;      // PostgreSQL's state_group_id_seq
-  static SchemaFeatures Read(storage::Connection& conn);
-};
-
 struct EventContext {
   std::string server_name;
   crypto::SigningKey signing_key;
-  SchemaFeatures features;
+  storage::SchemaFeatures features;
   std::function<int64_t()> now_ms;
 };
 

@@ -2,8 +2,17 @@
 
 #include "handlers/transient.h"
 #include "handlers/typing.h"
+#include "storage/stores.h"
 
 namespace strata::handlers {
+namespace {
+
+storage::StoreOptions ReadStoreOptions(storage::ConnectionPool& pool, const schema::Release& rel) {
+  auto conn = pool.Acquire();
+  return storage::StoreOptions::Read(*conn, rel.stats == schema::StatsEngine::kLegacy);
+}
+
+}  // namespace
 
 int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -17,7 +26,9 @@ Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig
     : db(pool),
       config(cfg),
       release(rel),
-      event_context{cfg.server_name, std::move(key), {}, now_ms ? now_ms : WallClockMs},
+      stores(ReadStoreOptions(pool, rel)),
+      event_context{cfg.server_name, std::move(key), stores.options.features,
+                    now_ms ? now_ms : WallClockMs},
       login_limiter(std::make_unique<RateLimiter>(cfg.rc_login.address)),
       login_account_limiter(std::make_unique<RateLimiter>(cfg.rc_login.account)),
       login_failed_limiter(std::make_unique<RateLimiter>(cfg.rc_login.failed_attempts)),
@@ -26,7 +37,6 @@ Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig
       transient(std::make_unique<TransientStore>()),
       typing(std::make_unique<TypingTracker>()) {
   auto conn = db.Acquire();
-  event_context.features = events::SchemaFeatures::Read(*conn);
   notifier.Notify(events::MaxStreamOrdering(*conn));
 }
 

@@ -16,6 +16,7 @@
 #include "events/notifier.h"
 #include "schema/catalogue.h"
 #include "storage/connection_pool.h"
+#include "storage/stores.h"
 
 namespace strata::handlers {
 
@@ -34,6 +35,8 @@ struct Services {
   storage::ConnectionPool& db;
   const config::HomeserverConfig& config;
   const schema::Release& release;
+  // The SQL of every data area, chosen once for this database and release.
+  const storage::Stores stores;
   events::EventContext event_context;  // server name, key, schema features, clock
   events::Notifier notifier;
   // Synapse's rc_* limiters: rc_login.address by client IP, rc_login.account and

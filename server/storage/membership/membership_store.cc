@@ -1,0 +1,7 @@
+#include "storage/membership/membership_store.h"
+
+namespace strata::storage {
+
+MembershipStore::MembershipStore(const StoreOptions& options) : options_(options) {}
+
+}  // namespace strata::storage

@@ -1,0 +1,21 @@
+// RoomStore: the rooms row and room versions.
+// Tables: rooms.
+//
+// Promises: every call runs on the Connection it is given, inside whatever transaction the
+// caller holds there; a missing row is an empty optional or an empty list, never an exception;
+// SQL errors throw storage::DatabaseError.
+#pragma once
+
+#include "storage/store_options.h"
+
+namespace strata::storage {
+
+class RoomStore {
+ public:
+  explicit RoomStore(const StoreOptions& options);
+
+ private:
+  StoreOptions options_;
+};
+
+}  // namespace strata::storage
