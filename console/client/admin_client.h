@@ -23,6 +23,11 @@ struct ApiReply {
   bool ok() const { return failure == Failure::kNone; }
 };
 
+// A typed call's answer: the reply (ok() and error; the views read nothing else of it) and
+// what it said, read into a value type T (default-constructed when the call failed).
+template <class T>
+using Answer = std::function<void(const ApiReply&, const T&)>;
+
 class AdminClient : public QObject {
   Q_OBJECT
  public:

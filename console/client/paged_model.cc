@@ -15,7 +15,8 @@ PagedModel::PagedModel(AdminClient* client, PagedSource source, QVector<PagedCol
 PagedModel* PagedModel::users(AdminClient* client, QObject* parent) {
   QUrlQuery fixed;
   fixed.addQueryItem("deactivated", "true");
-  return new PagedModel(client, {"/_synapse/admin/v2/users", "users", "total", "user_id", fixed},
+  return new PagedModel(client,
+                        {"/_synapse/admin/v2/users", "users", "total", "user_id", fixed, "name"},
                         {{"name", "User ID", ""},
                          {"displayname", "Display name", ""},
                          {"admin", "Admin", ""},
@@ -27,7 +28,7 @@ PagedModel* PagedModel::users(AdminClient* client, QObject* parent) {
 
 PagedModel* PagedModel::rooms(AdminClient* client, QObject* parent) {
   auto* model = new PagedModel(
-      client, {"/_synapse/admin/v1/rooms", "rooms", "total_rooms", "search_term", {}},
+      client, {"/_synapse/admin/v1/rooms", "rooms", "total_rooms", "search_term", {}, "room_id"},
       {{"name", "Name", "name"},
        {"room_id", "Room ID", ""},
        {"canonical_alias", "Alias", "canonical_alias"},

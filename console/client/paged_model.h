@@ -23,6 +23,7 @@ struct PagedSource {
   QString total_key;     // "total"
   QString search_param;  // "user_id"
   QUrlQuery fixed;       // always sent (e.g. deactivated=true)
+  QString id_key;        // the field naming a row's user or room: "name", "room_id"
 };
 
 class PagedModel : public QAbstractTableModel {
@@ -50,6 +51,8 @@ class PagedModel : public QAbstractTableModel {
   int pageSize() const { return page_size_; }
 
   QJsonObject rowObject(int row) const { return rows_.value(row); }
+  // The id of the user or room in `row` ("" past the end).
+  QString rowId(int row) const { return rows_.value(row).value(source_.id_key).toString(); }
   // -1 until the first page arrived.
   int total() const { return total_; }
   bool loading() const { return loading_; }

@@ -4,12 +4,13 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QHBoxLayout>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+
+#include "client/upgrade_prechecks.h"
 
 namespace strata::console {
 
@@ -64,11 +65,11 @@ AdvisorView::AdvisorView(AdminClient* client, QWidget* parent) : QWidget(parent)
   rebuildPlan();
 }
 
-void AdvisorView::setServer(const QJsonObject& schema) {
-  const QString release = schema.value("behaves_as").toString();
-  database_ = schema.value("database").toString();
+void AdvisorView::setServer(const SchemaInfo& schema) {
+  const QString release = schema.behaves_as;
+  database_ = schema.database;
   server_release_ = release;
-  const int engine = engine_->findData(schema.value("database_engine").toString("sqlite3"));
+  const int engine = engine_->findData(schema.database_engine);
   if (engine >= 0) engine_->setCurrentIndex(engine);
   const int i = from_->findText(release);
   if (i >= 0) from_->setCurrentIndex(i);
@@ -148,34 +149,29 @@ void AdvisorView::render() {
 }
 
 void AdvisorView::runPrechecks() {
-  QUrlQuery query;
-  query.addQueryItem("to", to_->currentText());
   precheck_->setEnabled(false);
-  client_->get(
-      this, "/_synapse/admin/v1/upgrade_prechecks",
-      [this](const ApiReply& r) {
+  RunUpgradePrechecks(
+      client_, this, to_->currentText(),
+      [this](const ApiReply& r, const QVector<PrecheckResult>& checks) {
         precheck_->setEnabled(true);
         QString html = "<h3>Pre-checks run on the server</h3>";
         QStringList text;
         if (!r.ok()) {
           html += "<p style='color:#b00'>" + r.error.toHtmlEscaped() + "</p>";
           text << r.error;
-        } else if (r.body.value("checks").toArray().isEmpty()) {
+        } else if (checks.isEmpty()) {
           html += "<p>The notes on this path have no pre-check query.</p>";
           text << "no pre-check";
         }
-        for (const auto& v : r.body.value("checks").toArray()) {
-          const QJsonObject c = v.toObject();
-          const QString head = QString("%1, \"%2\": ")
-                                   .arg(c.value("release").toString(), c.value("title").toString());
+        for (const auto& c : checks) {
+          const QString head = QString("%1, \"%2\": ").arg(c.release, c.title);
           QString line;
-          if (c.value("ok").toBool()) {
+          if (c.ok) {
             line = QString("ran in %1 ms, so expect a migration of about that long; answer: %2")
-                       .arg(c.value("elapsed_ms").toDouble(), 0, 'f', 1)
-                       .arg(c.value("result").isNull() ? QString("(none: nothing to migrate)")
-                                                       : c.value("result").toString().left(160));
+                       .arg(c.elapsed_ms, 0, 'f', 1)
+                       .arg(c.result ? c.result->left(160) : QString("(none: nothing to migrate)"));
           } else {
-            line = "failed: " + c.value("error").toString();
+            line = "failed: " + c.error;
           }
           text << head + line;
           html += QString("<p><b>%1</b> %2</p>")
@@ -186,8 +182,7 @@ void AdvisorView::runPrechecks() {
         precheck_html_ = html + "<hr>";
         render();
         emit prechecksFinished(r.ok());
-      },
-      query);
+      });
 }
 
 }  // namespace strata::console

@@ -5,10 +5,10 @@
 // running time is the notes' estimate of the upgrade's downtime).
 #pragma once
 
-#include <QJsonObject>
 #include <QWidget>
 
 #include "client/admin_client.h"
+#include "client/server_info.h"
 #include "client/upgrade_advisor.h"
 
 class QComboBox;
@@ -25,7 +25,7 @@ class AdvisorView : public QWidget {
   explicit AdvisorView(AdminClient* client, QWidget* parent = nullptr);
 
   // From the server's /v1/schema answer: behaves_as, database_engine, database.
-  void setServer(const QJsonObject& schema);
+  void setServer(const SchemaInfo& schema);
   void setTarget(const QString& release);
   QString planText() const { return plan_text_; }
   QString matrixCommand() const;

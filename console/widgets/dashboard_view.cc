@@ -2,11 +2,13 @@
 
 #include <QDateTime>
 #include <QFormLayout>
-#include <QJsonArray>
 #include <QLabel>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <utility>
+
+#include "client/directory_health.h"
+#include "client/user_admin.h"
 
 namespace strata::console {
 
@@ -76,55 +78,41 @@ void DashboardView::refresh() {
     return;
   }
   outstanding_ = 4;
-  client_->get(this, "/_synapse/admin/v1/server_version", [this](const ApiReply& r) {
-    // Strata names its compiler, Synapse its Python.
-    const QString built = r.body.contains("compiler") ? r.body.value("compiler").toString()
-                                                      : r.body.value("python_version").toString();
-    set("version", r.ok() ? QString("%1 (%2)").arg(r.body.value("server_version").toString(), built)
-                          : r.error);
+  FetchServerVersion(client_, this, [this](const ApiReply& r, const ServerVersion& v) {
+    set("version", r.ok() ? QString("%1 (%2)").arg(v.server_version, v.built_with) : r.error);
     partDone();
   });
-  client_->get(this, "/_synapse/admin/v1/schema", [this](const ApiReply& r) {
+  FetchSchema(client_, this, [this](const ApiReply& r, const SchemaInfo& s) {
     if (r.ok()) {
-      schema_ = r.body;
-      set("behaves_as", r.body.value("behaves_as").toString());
+      schema_ = s;
+      set("behaves_as", s.behaves_as);
       set("schema", QString("%1 (the release expects %2)")
-                        .arg(r.body.value("schema_version").toInt())
-                        .arg(r.body.value("release_schema_version").toInt()));
-      const QString engine = r.body.value("database_engine").toString();
-      set("engine", QString("%1: %2").arg(engine == "psycopg2" ? "PostgreSQL" : "SQLite",
-                                          r.body.value("database").toString()));
-      const QJsonArray pending = r.body.value("pending_background_updates").toArray();
-      QStringList names;
-      for (const auto& p : pending) names << p.toString();
+                        .arg(s.schema_version)
+                        .arg(s.release_schema_version));
+      set("engine", QString("%1: %2").arg(s.postgres() ? "PostgreSQL" : "SQLite", s.database));
+      const QStringList& pending = s.pending_background_updates;
       set("pending", pending.isEmpty()
                          ? QString("none")
-                         : QString("%1: %2").arg(pending.size()).arg(names.join(", ")));
+                         : QString("%1: %2").arg(pending.size()).arg(pending.join(", ")));
       emit schemaLoaded(schema_);
     } else {
       set("behaves_as", r.error);
     }
     partDone();
   });
-  QUrlQuery users;
-  users.addQueryItem("limit", "0");
-  users.addQueryItem("deactivated", "true");
-  client_->get(
-      this, "/_synapse/admin/v2/users",
-      [this](const ApiReply& r) {
-        set("users", r.ok() ? QString::number(r.body.value("total").toInt()) : r.error);
-        partDone();
-      },
-      users);
-  client_->get(this, "/_synapse/admin/v1/directory_health", [this](const ApiReply& r) {
+  CountUsers(client_, this, [this](const ApiReply& r, int total) {
+    set("users", r.ok() ? QString::number(total) : r.error);
+    partDone();
+  });
+  FetchDirectoryHealth(client_, this, [this](const ApiReply& r, const DirectoryHealth& h) {
     if (r.ok()) {
-      set("rooms", QString::number(r.body.value("rooms").toArray().size()));
-      const int hidden = r.body.value("hidden_by_stats").toInt();
-      const int latent = r.body.value("latent_problems").toInt();
+      set("rooms", QString::number(h.rooms.size()));
+      const int hidden = h.hidden_by_stats;
+      const int latent = h.latent_problems;
       set("directory",
           QString("%1 published, %2 listed%3%4")
-              .arg(r.body.value("published").toInt())
-              .arg(r.body.value("listed").toInt())
+              .arg(h.published)
+              .arg(h.listed)
               .arg(hidden ? QString(", <b style='color:#b00'>%1 hidden by stale "
                                     "statistics</b> (see Directory health)")
                                 .arg(hidden)

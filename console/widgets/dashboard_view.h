@@ -2,11 +2,11 @@
 // engine, pending background updates, users and rooms; refreshes itself every few seconds.
 #pragma once
 
-#include <QJsonObject>
 #include <QMap>
 #include <QWidget>
 
 #include "client/admin_client.h"
+#include "client/server_info.h"
 
 class QLabel;
 class QTimer;
@@ -23,11 +23,11 @@ class DashboardView : public QWidget {
   // "users", "rooms", "directory").
   QString field(const QString& name) const;
   // The last /v1/schema answer (the advisor reads the release and engine from it).
-  const QJsonObject& schema() const { return schema_; }
+  const SchemaInfo& schema() const { return schema_; }
 
  signals:
   void refreshed();
-  void schemaLoaded(const QJsonObject& schema);
+  void schemaLoaded(const SchemaInfo& schema);
 
  private:
   void set(const QString& name, const QString& text);
@@ -37,7 +37,7 @@ class DashboardView : public QWidget {
   QMap<QString, QLabel*> fields_;
   QLabel* updated_;
   QTimer* timer_;
-  QJsonObject schema_;
+  SchemaInfo schema_;
   int outstanding_ = 0;
   bool refresh_again_ = false;  // asked while refreshing: refresh once more after
 };

@@ -2,7 +2,6 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
@@ -115,61 +114,54 @@ void DirectoryView::refresh() {
     emit refreshed();
     if (std::exchange(refresh_again_, false)) refresh();
   };
-  client_->get(this, "/_synapse/admin/v1/directory_health", [this, loaded](const ApiReply& health) {
-    if (!health.ok()) {
-      summary_->setText("Cannot read the directory's health: " + health.error);
-      return loaded();
-    }
-    QUrlQuery q;
-    q.addQueryItem("limit", "1000");
-    client_->get(
-        this, "/_matrix/client/r0/publicRooms",
-        [this, health, loaded](const ApiReply& rooms) {
-          render(health.body, rooms.body.value("chunk").toArray());
-          if (!rooms.ok())
-            summary_->setText(summary_->text() + " (/publicRooms: " + rooms.error + ")");
-          loaded();
-        },
-        q);
-  });
+  FetchDirectoryHealth(
+      client_, this, [this, loaded](const ApiReply& r, const DirectoryHealth& health) {
+        if (!r.ok()) {
+          summary_->setText("Cannot read the directory's health: " + r.error);
+          return loaded();
+        }
+        FetchPublicRooms(
+            client_, this, 1000,
+            [this, health, loaded](const ApiReply& rooms, const QVector<PublicRoom>& listed) {
+              render(health, listed);
+              if (!rooms.ok())
+                summary_->setText(summary_->text() + " (/publicRooms: " + rooms.error + ")");
+              loaded();
+            });
+      });
 }
 
-void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_view) {
+void DirectoryView::render(const DirectoryHealth& health, const QVector<PublicRoom>& client_view) {
   directory_->clear();
-  for (const auto& v : client_view) {
-    const QJsonObject r = v.toObject();
-    directory_->addItem(QString("%1  (%2 members)")
-                            .arg(r.value("name").toString(r.value("room_id").toString()))
-                            .arg(r.value("num_joined_members").toInt()));
+  for (const auto& r : client_view) {
+    directory_->addItem(QString("%1  (%2 members)").arg(r.name).arg(r.joined_members));
   }
   if (client_view.isEmpty()) directory_->addItem("(the directory is empty)");
-  const QJsonArray rooms = health.value("rooms").toArray();
   table_->setRowCount(0);
   published_ = 0;
   hidden_ = 0;
   listed_ = static_cast<int>(client_view.size());
-  for (const auto& v : rooms) {
-    const QJsonObject r = v.toObject();
-    const bool is_public = r.value("is_public").toBool();
+  for (const auto& r : health.rooms) {
+    const bool is_public = r.is_public;
     if (is_public) ++published_;
-    const QJsonArray problems = r.value("problems").toArray();
-    const QJsonArray latent = r.value("latent").toArray();
+    const QStringList& problems = r.problems;
+    const QStringList& latent = r.latent;
     if (!problems.isEmpty()) ++hidden_;
     // Published rooms first would need sorting; all rooms are few here, so keep id order.
     const int row = table_->rowCount();
     table_->insertRow(row);
     QStringList why;
-    for (const auto& p : problems) why << p.toString();
-    for (const auto& p : latent) why << "latent: " + p.toString();
-    const QJsonValue stats = r.value("stats_joined_members");
-    const QStringList cells = {r.value("name").toString(),
-                               r.value("room_id").toString(),
-                               is_public ? "yes" : "no",
-                               r.value("in_directory").toBool() ? "yes" : "no",
-                               stats.isNull() ? "(no row)" : QString::number(stats.toInt()),
-                               QString::number(r.value("joined_members").toInt()),
-                               r.value("has_stats_state").toBool() ? "yes" : "missing",
-                               why.join("; ")};
+    why << problems;
+    for (const auto& p : latent) why << "latent: " + p;
+    const QStringList cells = {
+        r.name,
+        r.room_id,
+        is_public ? "yes" : "no",
+        r.in_directory ? "yes" : "no",
+        r.stats_joined_members ? QString::number(*r.stats_joined_members) : "(no row)",
+        QString::number(r.joined_members),
+        r.has_stats_state ? "yes" : "missing",
+        why.join("; ")};
     for (int c = 0; c < cells.size(); ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
       if (!problems.isEmpty()) {
@@ -183,10 +175,9 @@ void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_v
   QString text = QString(
                      "Behaving as %1, whose directory reads %2. <b>%3</b> rooms are "
                      "published, <b>%4</b> are listed by /publicRooms.")
-                     .arg(health.value("behaves_as").toString(),
-                          health.value("directory_reads").toString() == "stats_tables"
-                              ? "the statistics tables (joined_members > 0)"
-                              : "current state")
+                     .arg(health.behaves_as, health.reads_stats_tables
+                                                 ? "the statistics tables (joined_members > 0)"
+                                                 : "current state")
                      .arg(published_)
                      .arg(listed_);
   if (hidden_ > 0) {
@@ -197,7 +188,7 @@ void DirectoryView::render(const QJsonObject& health, const QJsonArray& client_v
   } else {
     text += " No published room is hidden by its statistics.";
   }
-  const int latent = health.value("latent_problems").toInt();
+  const int latent = health.latent_problems;
   if (latent > 0) {
     text += QString(
                 " <b style='color:#b60'>%1 published rooms have stale statistics</b> that a "

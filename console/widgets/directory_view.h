@@ -5,11 +5,11 @@
 // documented repair (populate_stats_process_rooms, then _users) and shows it run to the end.
 #pragma once
 
-#include <QJsonArray>
 #include <QWidget>
 
 #include "client/admin_client.h"
 #include "client/background_job.h"
+#include "client/directory_health.h"
 
 class QLabel;
 class QListWidget;
@@ -43,7 +43,7 @@ class DirectoryView : public QWidget {
   void repairFinished(bool ok);
 
  private:
-  void render(const QJsonObject& health, const QJsonArray& client_view);
+  void render(const DirectoryHealth& health, const QVector<PublicRoom>& client_view);
   void endRepair(bool ok, const QString& message);
 
   AdminClient* client_;

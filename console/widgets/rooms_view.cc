@@ -2,8 +2,6 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -16,6 +14,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "client/room_admin.h"
 #include "widgets/list_controls.h"
 
 namespace strata::console {
@@ -93,8 +92,7 @@ RoomsView::RoomsView(AdminClient* client, QWidget* parent) : QWidget(parent), cl
   debounce_ = WireSearch(this, search_, model_, total_, message_, "rooms");
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
-            if (current.isValid())
-              showRoom(model_->rowObject(current.row()).value("room_id").toString());
+            if (current.isValid()) showRoom(model_->rowId(current.row()));
           });
   connect(client_, &AdminClient::connectionChanged, this, [this](bool on) {
     if (on) model_->reload();
@@ -114,64 +112,56 @@ QString RoomsView::stateText() const {
 void RoomsView::showRoom(const QString& room_id) {
   room_ = room_id;
   pending_ = 3;
-  const QString base = "/_synapse/admin/v1/rooms/" + AdminClient::segment(room_id);
   auto done = [this, room_id] {
     if (room_id == room_ && --pending_ == 0) emit roomLoaded();
   };
-  client_->get(this, base, [this, room_id, done](const ApiReply& r) {
-    if (room_id != room_) return;
-    details_->setPlainText(r.ok() ? QString::fromUtf8(QJsonDocument(r.body).toJson())
-                                  : "No details: " + r.error);
-    done();
-  });
-  client_->get(this, base + "/members", [this, room_id, done](const ApiReply& r) {
-    if (room_id != room_) return;
-    members_->clear();
-    for (const auto& m : r.body.value("members").toArray()) members_->addItem(m.toString());
-    tabs_->setTabText(1, QString("Members (%1)").arg(members_->count()));
-    done();
-  });
-  client_->get(this, base + "/state", [this, room_id, done](const ApiReply& r) {
-    if (room_id != room_) return;
-    QStringList lines;
-    for (const auto& e : r.body.value("state").toArray()) {
-      const QJsonObject ev = e.toObject();
-      lines << QString("%1 [%2] %3")
-                   .arg(ev.value("type").toString(), ev.value("state_key").toString(),
-                        QString::fromUtf8(QJsonDocument(ev.value("content").toObject())
-                                              .toJson(QJsonDocument::Compact)));
-    }
-    state_->setPlainText(r.ok() ? lines.join('\n') : "No state: " + r.error);
-    tabs_->setTabText(2, QString("State (%1)").arg(lines.size()));
-    done();
-  });
+  FetchRoomDetails(client_, this, room_id,
+                   [this, room_id, done](const ApiReply& r, const QString& text) {
+                     if (room_id != room_) return;
+                     details_->setPlainText(r.ok() ? text : "No details: " + r.error);
+                     done();
+                   });
+  FetchRoomMembers(client_, this, room_id,
+                   [this, room_id, done](const ApiReply&, const QStringList& members) {
+                     if (room_id != room_) return;
+                     members_->clear();
+                     members_->addItems(members);
+                     tabs_->setTabText(1, QString("Members (%1)").arg(members_->count()));
+                     done();
+                   });
+  FetchRoomState(client_, this, room_id,
+                 [this, room_id, done](const ApiReply& r, const QVector<StateEntry>& state) {
+                   if (room_id != room_) return;
+                   QStringList lines;
+                   for (const auto& e : state)
+                     lines << QString("%1 [%2] %3").arg(e.type, e.state_key, e.content_json);
+                   state_->setPlainText(r.ok() ? lines.join('\n') : "No state: " + r.error);
+                   tabs_->setTabText(2, QString("State (%1)").arg(lines.size()));
+                   done();
+                 });
 }
 
 void RoomsView::setPublished(const QString& room_id, bool published) {
-  client_->put(this, "/_matrix/client/r0/directory/list/room/" + AdminClient::segment(room_id),
-               {{"visibility", published ? "public" : "private"}},
-               [this, room_id, published](const ApiReply& r) {
-                 message_->setText(r.ok() ? room_id + (published ? " published to the directory"
-                                                                 : " hidden from the directory")
-                                          : "Failed: " + r.error);
-                 if (r.ok()) model_->reload();
-                 emit actionFinished(r.ok());
-               });
+  SetRoomPublished(
+      client_, this, room_id, published, [this, room_id](const ApiReply& r, bool now_public) {
+        message_->setText(r.ok() ? room_id + (now_public ? " published to the directory"
+                                                         : " hidden from the directory")
+                                 : "Failed: " + r.error);
+        if (r.ok()) model_->reload();
+        emit actionFinished(r.ok());
+      });
 }
 
 void RoomsView::deleteRoom(const QString& room_id) {
-  client_->post(this, "/_synapse/admin/v1/rooms/" + AdminClient::segment(room_id) + "/delete",
-                {{"purge", true}}, [this, room_id](const ApiReply& r) {
-                  message_->setText(r.ok() ? QString("Deleted %1: %2 users removed")
-                                                 .arg(room_id)
-                                                 .arg(r.body.value("kicked_users").toArray().size())
-                                           : "Failed: " + r.error);
-                  if (r.ok()) {
-                    room_.clear();
-                    model_->reload();
-                  }
-                  emit actionFinished(r.ok());
-                });
+  DeleteRoom(client_, this, room_id, [this, room_id](const ApiReply& r, int kicked) {
+    message_->setText(r.ok() ? QString("Deleted %1: %2 users removed").arg(room_id).arg(kicked)
+                             : "Failed: " + r.error);
+    if (r.ok()) {
+      room_.clear();
+      model_->reload();
+    }
+    emit actionFinished(r.ok());
+  });
 }
 
 }  // namespace strata::console

@@ -2,14 +2,12 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <algorithm>
 #include <utility>
 
 namespace strata::console {
@@ -84,41 +82,35 @@ void UpdatesView::refresh() {
     return;
   }
   loading_ = true;
-  client_->get(this, "/_synapse/admin/v1/background_updates/status", [this](const ApiReply& r) {
-    loading_ = false;
-    if (r.ok()) {
-      render(r.body);
-    } else {
-      state_->setText("Cannot read the background updates: " + r.error);
-    }
-    emit refreshed();
-    if (std::exchange(refresh_again_, false)) refresh();
-  });
+  FetchBackgroundUpdates(client_, this,
+                         [this](const ApiReply& r, const BackgroundUpdatesStatus& s) {
+                           loading_ = false;
+                           if (r.ok()) {
+                             render(s);
+                           } else {
+                             state_->setText("Cannot read the background updates: " + r.error);
+                           }
+                           emit refreshed();
+                           if (std::exchange(refresh_again_, false)) refresh();
+                         });
 }
 
-void UpdatesView::render(const QJsonObject& status) {
-  enabled_ = status.value("enabled").toBool(true);
+void UpdatesView::render(const BackgroundUpdatesStatus& status) {
+  enabled_ = status.enabled;
   pause_->setText(enabled_ ? "&Pause updates" : "&Resume updates");
-  const QJsonObject current = status.value("current_updates").toObject().value("master").toObject();
-  // The order the runner picks: by ordering, then name (1.13+; older runners take turns).
-  QList<QJsonObject> updates;
-  for (const auto& v : current) updates.push_back(v.toObject());
-  std::sort(updates.begin(), updates.end(), [](const QJsonObject& a, const QJsonObject& b) {
-    const int oa = a.value("ordering").toInt(), ob = b.value("ordering").toInt();
-    return oa != ob ? oa < ob : a.value("name").toString() < b.value("name").toString();
-  });
+  const auto& updates = status.updates;  // in the order the runner picks
   table_->setRowCount(static_cast<int>(updates.size()));
   int row = 0;
   int failed = 0;
   for (const auto& u : updates) {
-    const QString state = u.value("state").toString();
-    const QString why = u.value("why").toString();
-    const QStringList cells = {u.value("name").toString(),
-                               u.value("depends_on").toString(),
-                               QString::number(u.value("ordering").toInt()),
+    const QString& state = u.state;
+    const QString& why = u.why;
+    const QStringList cells = {u.name,
+                               u.depends_on,
+                               QString::number(u.ordering),
                                why.isEmpty() ? state : state + ": " + why,
                                QString(),
-                               u.value("progress_json").toString()};
+                               u.progress_json};
     for (int c = 0; c < cells.size(); ++c) table_->setItem(row, c, new QTableWidgetItem(cells[c]));
     auto* bar = new QProgressBar;
     // The updates record how far they got, not how far they must go: a moving bar while it
@@ -154,15 +146,13 @@ void UpdatesView::render(const QJsonObject& status) {
 }
 
 void UpdatesView::setEnabledOnServer(bool enabled) {
-  client_->post(
-      this, "/_synapse/admin/v1/background_updates/enabled", {{"enabled", enabled}},
-      [this](const ApiReply& r) {
-        message_->setText(r.ok() ? (r.body.value("enabled").toBool() ? "Background updates resumed."
-                                                                     : "Background updates paused.")
-                                 : "Failed: " + r.error);
-        refresh();
-        emit actionFinished(r.ok());
-      });
+  SetBackgroundUpdatesEnabled(client_, this, enabled, [this](const ApiReply& r, bool running) {
+    message_->setText(r.ok()
+                          ? (running ? "Background updates resumed." : "Background updates paused.")
+                          : "Failed: " + r.error);
+    refresh();
+    emit actionFinished(r.ok());
+  });
 }
 
 void UpdatesView::startJob(const QString& job_name) {

@@ -3,11 +3,11 @@
 // pause/resume (the admin API's `enabled` switch) and starting a repair job.
 #pragma once
 
-#include <QJsonObject>
 #include <QWidget>
 
 #include "client/admin_client.h"
 #include "client/background_job.h"
+#include "client/background_updates.h"
 
 class QLabel;
 class QPushButton;
@@ -43,7 +43,7 @@ class UpdatesView : public QWidget {
   void hideEvent(QHideEvent* event) override;
 
  private:
-  void render(const QJsonObject& status);
+  void render(const BackgroundUpdatesStatus& status);
 
   AdminClient* client_;
   QTableWidget* table_;

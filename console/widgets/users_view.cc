@@ -3,7 +3,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -14,6 +13,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "client/user_admin.h"
 #include "widgets/list_controls.h"
 
 namespace strata::console {
@@ -112,7 +112,7 @@ void UsersView::setSearch(const QString& text) {
 
 QString UsersView::selectedUser() const {
   const auto rows = table_->selectionModel()->selectedRows();
-  return rows.isEmpty() ? QString() : model_->rowObject(rows[0].row()).value("name").toString();
+  return rows.isEmpty() ? QString() : model_->rowId(rows[0].row());
 }
 
 QString UsersView::message() const {
@@ -126,43 +126,38 @@ void UsersView::report(const ApiReply& r, const QString& success) {
 }
 
 void UsersView::createUser(const QString& user_id, const QString& password, bool admin) {
-  QJsonObject body{{"password", password}, {"admin", admin}};
-  client_->put(this, "/_synapse/admin/v2/users/" + AdminClient::segment(user_id), body,
-               [this, user_id](const ApiReply& r) {
-                 report(r, r.status == 201 ? "Created " + user_id : "Updated " + user_id);
-               });
+  CreateOrUpdateUser(client_, this, user_id, password, admin,
+                     [this, user_id](const ApiReply& r, const UserWrite& w) {
+                       report(r, w.created ? "Created " + user_id : "Updated " + user_id);
+                     });
 }
 
 void UsersView::resetPassword(const QString& user_id, const QString& password) {
-  client_->post(this, "/_synapse/admin/v1/reset_password/" + AdminClient::segment(user_id),
-                {{"new_password", password}, {"logout_devices", true}},
-                [this, user_id](const ApiReply& r) {
+  ResetPassword(client_, this, user_id, password,
+                [this, user_id](const ApiReply& r, const UserWrite&) {
                   report(r, "Password of " + user_id + " reset; their devices were logged out.");
                 });
 }
 
 void UsersView::deactivate(const QString& user_id) {
-  client_->post(this, "/_synapse/admin/v1/deactivate/" + AdminClient::segment(user_id), {},
-                [this, user_id](const ApiReply& r) { report(r, "Deactivated " + user_id); });
+  DeactivateUser(client_, this, user_id, [this, user_id](const ApiReply& r, const UserWrite&) {
+    report(r, "Deactivated " + user_id);
+  });
 }
 
 void UsersView::setAdmin(const QString& user_id, bool admin) {
-  client_->put(this, "/_synapse/admin/v1/users/" + AdminClient::segment(user_id) + "/admin",
-               {{"admin", admin}}, [this, user_id, admin](const ApiReply& r) {
-                 report(r, user_id + (admin ? " is now a server admin" : " is no longer an admin"));
-               });
+  SetServerAdmin(
+      client_, this, user_id, admin, [this, user_id, admin](const ApiReply& r, const UserWrite&) {
+        report(r, user_id + (admin ? " is now a server admin" : " is no longer an admin"));
+      });
 }
 
 void UsersView::whois(const QString& user_id) {
-  client_->get(this, "/_synapse/admin/v1/whois/" + AdminClient::segment(user_id),
-               [this, user_id](const ApiReply& r) {
-                 if (r.ok()) {
-                   details_->setPlainText(
-                       QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented)));
-                 }
-                 message_->setText(r.ok() ? "Whois " + user_id : "Failed: " + r.error);
-                 emit actionFinished(r.ok());
-               });
+  Whois(client_, this, user_id, [this, user_id](const ApiReply& r, const QString& text) {
+    if (r.ok()) details_->setPlainText(text);
+    message_->setText(r.ok() ? "Whois " + user_id : "Failed: " + r.error);
+    emit actionFinished(r.ok());
+  });
 }
 
 }  // namespace strata::console
