@@ -1,10 +1,20 @@
 // AccountDataStore: per-user and per-room account data and filters.
-// Tables: account_data, room_account_data, room_tags, user_filters.
+// Tables: account_data, room_account_data, account_data_max_stream_id; the stream position
+// also reads room_tags_revisions (room_tags, user_filters: not yet here).
 //
 // Promises: every call runs on the Connection it is given, inside whatever transaction the
 // caller holds there; a missing row is an empty optional or an empty list, never an exception;
-// SQL errors throw storage::DatabaseError.
+// SQL errors throw storage::DatabaseError. Writes REQUIRE a writer connection, inside the
+// caller's transaction.
+//
+// One stream spans account_data, room_account_data and room_tags_revisions, as Synapse's
+// generator shared it; account_data_max_stream_id keeps the position it saved.
 #pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "storage/store_options.h"
 
@@ -13,6 +23,25 @@ namespace strata::storage {
 class AccountDataStore {
  public:
   explicit AccountDataStore(const StoreOptions& options);
+
+  // The largest stream id used by any of the stream's tables (0 for none).
+  int64_t MaxStreamId(Connection& conn) const;
+  // MaxStreamId + 1, and account_data_max_stream_id moved forwards to it (its row is only ever
+  // updated, never inserted, as Synapse did). REQUIRES: a writer, inside the transaction that
+  // uses the id.
+  int64_t NextStreamId(Connection& conn) const;
+
+  // The content column of the user's global / per-room account data of `type`, as stored
+  // (JSON text); nullopt if there is none.
+  std::optional<std::string> GetGlobal(Connection& conn, const std::string& user_id,
+                                       const std::string& type) const;
+  std::optional<std::string> GetForRoom(Connection& conn, const std::string& user_id,
+                                        const std::string& room_id, const std::string& type) const;
+  // Replaces the row (delete, then insert) with `content` at stream id `stream_id`.
+  void PutGlobal(Connection& conn, const std::string& user_id, const std::string& type,
+                 int64_t stream_id, const nlohmann::json& content) const;
+  void PutForRoom(Connection& conn, const std::string& user_id, const std::string& room_id,
+                  const std::string& type, int64_t stream_id, const nlohmann::json& content) const;
 
  private:
   StoreOptions options_;
