@@ -59,6 +59,47 @@ TEST_P(AccountDataStoreTest, PutReplacesAndGetReadsBack) {
   EXPECT_FALSE(store.GetForRoom(conn(), "@a:x", "!r:x", "m.direct"));
 }
 
+TEST_P(AccountDataStoreTest, RowsBetweenStreamIdsInStreamOrder) {
+  PrepareNewest();
+  const AccountDataStore store(Options());
+  EXPECT_TRUE(store.GlobalBetween(conn(), "@a:x", 0, 100).empty());
+  EXPECT_TRUE(store.ForRoomBetween(conn(), "@a:x", "!r:x", 0, 100).empty());
+  store.PutGlobal(conn(), "@a:x", "t3", 3, json{{"n", 3}});
+  store.PutGlobal(conn(), "@a:x", "t1", 1, json{{"n", 1}});
+  store.PutGlobal(conn(), "@a:x", "t2", 2, json{{"n", 2}});
+  store.PutGlobal(conn(), "@b:x", "t4", 4, json::object());
+  auto global = store.GlobalBetween(conn(), "@a:x", 1, 3);
+  ASSERT_EQ(global.size(), 2u);
+  EXPECT_EQ(global[0].type, "t2");
+  EXPECT_EQ(json::parse(global[0].content), (json{{"n", 2}}));
+  EXPECT_EQ(global[1].type, "t3");
+
+  store.PutForRoom(conn(), "@a:x", "!r:x", "m.tag", 5, json::object());
+  store.PutForRoom(conn(), "@a:x", "!s:x", "m.tag", 6, json::object());
+  store.PutForRoom(conn(), "@a:x", "!r:x", "m.fully_read", 7, json{{"event_id", "$e"}});
+  auto room = store.ForRoomBetween(conn(), "@a:x", "!r:x", 4, 7);
+  ASSERT_EQ(room.size(), 2u);
+  EXPECT_EQ(room[0].type, "m.tag");
+  EXPECT_EQ(room[1].type, "m.fully_read");
+  EXPECT_TRUE(store.ForRoomBetween(conn(), "@a:x", "!r:x", 7, 9).empty());
+}
+
+TEST_P(AccountDataStoreTest, FiltersNumberPerUserAndReadBackAsWritten) {
+  PrepareNewest();
+  const AccountDataStore store(Options());
+  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 0);
+  EXPECT_FALSE(store.GetFilter(conn(), "alice", 0));
+  // A backslash survives PostgreSQL's BYTEA escape form and its hex output.
+  const std::string filter = R"({"room":{"rooms":["!a\b:x"]},"name":"é"})";
+  store.InsertFilter(conn(), "alice", 0, filter);
+  EXPECT_EQ(store.GetFilter(conn(), "alice", 0), filter);
+  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 1);
+  EXPECT_EQ(store.NextFilterId(conn(), "bob"), 0);
+  store.InsertFilter(conn(), "alice", 1, "{}");
+  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 2);
+  EXPECT_FALSE(store.GetFilter(conn(), "bob", 0));
+}
+
 STRATA_INSTANTIATE_ENGINES(AccountDataStoreTest);
 
 }  // namespace
