@@ -10,6 +10,9 @@
 #include "handlers/api_error.h"
 #include "handlers/ratelimit.h"
 #include "handlers/transient.h"
+#include "storage/devices/device_store.h"
+#include "storage/profiles/profile_store.h"
+#include "storage/users/user_store.h"
 
 namespace strata::handlers {
 namespace {
@@ -87,29 +90,7 @@ std::string LocalpartFromIdentifier(const Services& s, const std::string& user) 
   return lower;
 }
 
-struct StoredUser {
-  std::string name;
-  std::optional<std::string> password_hash;
-  bool deactivated = false;
-};
-
-std::optional<StoredUser> FindUser(Services& s, storage::Connection& conn,
-                                   const std::string& user_id) {
-  const std::string sql = s.event_context.features.users_deactivated
-                              ? "SELECT name, password_hash, deactivated FROM users WHERE name = ?"
-                              : "SELECT name, password_hash, 0 FROM users WHERE name = ?";
-  auto rows = conn.Query(sql, {user_id});
-  if (rows.empty()) {
-    // Synapse matched user ids case-insensitively on login when the exact one is not found.
-    rows = conn.Query(s.event_context.features.users_deactivated
-                          ? "SELECT name, password_hash, deactivated FROM users WHERE "
-                            "LOWER(name) = LOWER(?)"
-                          : "SELECT name, password_hash, 0 FROM users WHERE LOWER(name) = LOWER(?)",
-                      {user_id});
-    if (rows.size() != 1) return std::nullopt;
-  }
-  return StoredUser{rows[0].Text(0), rows[0].OptText(1), rows[0].Bool(2)};
-}
+using storage::StoredUser;
 
 bool PasswordMatches(const Services& s, const StoredUser& user, const std::string& password) {
   if (!user.password_hash || user.password_hash->empty()) return false;
@@ -147,18 +128,13 @@ Requester Authenticate(Services& s, const std::optional<std::string>& token) {
     throw ApiError(401, "M_MISSING_TOKEN", "Missing access token");
   }
   auto conn = s.db.Acquire();
-  const auto& f = s.event_context.features;
-  std::string sql = "SELECT a.user_id, a.device_id, a.id, u.admin, u.is_guest, ";
-  sql += f.users_deactivated ? "u.deactivated, " : "0, ";
-  sql += f.access_token_expiry ? "a.valid_until_ms " : "NULL ";
-  sql += "FROM access_tokens a JOIN users u ON u.name = a.user_id WHERE a.token = ?";
-  auto rows = conn->Query(sql, {*token});
-  if (rows.empty() || rows[0].Bool(5) || (!rows[0].IsNull(6) && rows[0].Int(6) < s.NowMs())) {
+  auto owner = s.stores.users->FindToken(*conn, *token);
+  if (!owner || owner->deactivated ||
+      (owner->valid_until_ms && *owner->valid_until_ms < s.NowMs())) {
     throw ApiError(401, "M_UNKNOWN_TOKEN", "Unrecognised access token",
                    json{{"soft_logout", false}});
   }
-  return Requester{rows[0].Text(0), rows[0].Text(1), rows[0].Int(2), rows[0].Bool(3),
-                   rows[0].Bool(4)};
+  return Requester{owner->user_id, owner->device_id, owner->token_id, owner->admin, owner->guest};
 }
 
 json RegistrationFlows(const Services&) {
@@ -168,7 +144,7 @@ json RegistrationFlows(const Services&) {
 
 bool UserExists(Services& s, const std::string& user_id) {
   auto conn = s.db.Acquire();
-  return conn->QueryInt("SELECT COUNT(*) FROM users WHERE name = ?", {user_id}).value_or(0) > 0;
+  return s.stores.users->UserExists(*conn, user_id);
 }
 
 void CheckUsernameAvailable(Services& s, const std::string& username) {
@@ -192,16 +168,12 @@ void CreateAccount(Services& s, const std::string& user_id, const std::string& p
   if (!password.empty()) hash = HashOrRefuse(s, password);
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  if (conn->QueryInt("SELECT COUNT(*) FROM users WHERE name = ?", {user_id}).value_or(0) > 0) {
+  if (s.stores.users->UserExists(*conn, user_id)) {
     throw ApiError(400, "M_USER_IN_USE", "User ID already taken.");
   }
-  conn->Execute(
-      "INSERT INTO users (name, password_hash, creation_ts, admin, is_guest) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {user_id, hash, s.NowMs() / 1000, admin ? 1 : 0, guest ? 1 : 0});
+  s.stores.users->InsertUser(*conn, user_id, hash, s.NowMs() / 1000, admin, guest);
   // profiles.user_id holds the localpart, as Synapse stores it.
-  conn->Execute("INSERT INTO profiles (user_id, displayname) VALUES (?, ?)",
-                {*localpart, displayname.value_or(*localpart)});
+  s.stores.profiles->Insert(*conn, *localpart, displayname.value_or(*localpart));
   txn.Commit();
 }
 
@@ -213,16 +185,9 @@ json IssueLogin(Services& s, const std::string& user_id,
   const std::string token = crypto::NewAccessToken(localpart);
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  if (conn->QueryInt("SELECT COUNT(*) FROM devices WHERE user_id = ? AND device_id = ?",
-                     {user_id, device})
-          .value_or(0) == 0) {
-    conn->Execute("INSERT INTO devices (user_id, device_id, display_name) VALUES (?, ?, ?)",
-                  {user_id, device, device_name});
-  }
-  const int64_t id =
-      conn->QueryInt("SELECT COALESCE(MAX(id), 0) + 1 FROM access_tokens").value_or(1);
-  conn->Execute("INSERT INTO access_tokens (id, user_id, device_id, token) VALUES (?, ?, ?, ?)",
-                {id, user_id, device, token});
+  s.stores.devices->AddDeviceIfAbsent(*conn, user_id, device, device_name);
+  const int64_t id = s.stores.users->NextAccessTokenId(*conn);
+  s.stores.users->InsertAccessToken(*conn, id, user_id, device, token);
   txn.Commit();
   return {{"user_id", user_id},
           {"access_token", token},
@@ -263,12 +228,8 @@ json Register(Services& s, const json& body, const std::string& kind,
   if (!username) {
     // Synapse's generated ids: the next free number.
     auto conn = s.db.Acquire();
-    int64_t n = conn->QueryInt("SELECT COUNT(*) FROM users").value_or(0) + 1;
-    while (conn->QueryInt("SELECT COUNT(*) FROM users WHERE name = ?",
-                          {UserIdFor(s, std::to_string(n))})
-               .value_or(0) > 0) {
-      ++n;
-    }
+    int64_t n = s.stores.users->CountUsers(*conn) + 1;
+    while (s.stores.users->UserExists(*conn, UserIdFor(s, std::to_string(n)))) ++n;
     username = std::to_string(n);
   }
   const std::string user_id = UserIdFor(s, *username);
@@ -313,7 +274,7 @@ json Login(Services& s, const json& body, const std::string& client_ip) {
   std::optional<StoredUser> found;
   {
     auto conn = s.db.Acquire();
-    found = FindUser(s, *conn, user_id);
+    found = s.stores.users->FindUser(*conn, user_id);
   }
   if (!found || !PasswordMatches(s, *found, *password)) {
     s.login_failed_limiter->Acquire(limit_key, s.NowMs());
@@ -332,19 +293,16 @@ json Login(Services& s, const json& body, const std::string& client_ip) {
 void Logout(Services& s, const Requester& r) {
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  conn->Execute("DELETE FROM access_tokens WHERE id = ?", {r.token_id});
-  if (!r.device_id.empty()) {
-    conn->Execute("DELETE FROM devices WHERE user_id = ? AND device_id = ?",
-                  {r.user_id, r.device_id});
-  }
+  s.stores.users->DeleteAccessToken(*conn, r.token_id);
+  if (!r.device_id.empty()) s.stores.devices->DeleteDevice(*conn, r.user_id, r.device_id);
   txn.Commit();
 }
 
 void LogoutAll(Services& s, const Requester& r) {
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  conn->Execute("DELETE FROM access_tokens WHERE user_id = ?", {r.user_id});
-  conn->Execute("DELETE FROM devices WHERE user_id = ?", {r.user_id});
+  s.stores.users->DeleteAccessTokensOf(*conn, r.user_id);
+  s.stores.devices->DeleteDevicesOf(*conn, r.user_id);
   txn.Commit();
 }
 
@@ -353,10 +311,9 @@ void SetPassword(Services& s, const std::string& user_id, const std::string& pas
   const std::string hash = HashOrRefuse(s, password);
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  conn->Execute("UPDATE users SET password_hash = ? WHERE name = ?", {hash, user_id});
+  s.stores.users->SetPasswordHash(*conn, user_id, hash);
   if (logout_devices) {
-    conn->Execute("DELETE FROM access_tokens WHERE user_id = ? AND id <> ?",
-                  {user_id, keep_token_id.value_or(-1)});
+    s.stores.users->DeleteAccessTokensExcept(*conn, user_id, keep_token_id.value_or(-1));
   }
   txn.Commit();
 }
@@ -370,7 +327,7 @@ void RequirePasswordAuth(Services& s, const Requester& r, const json& body) {
     }
     if (!password) return false;
     auto conn = s.db.Acquire();
-    auto user = FindUser(s, *conn, r.user_id);
+    auto user = s.stores.users->FindUser(*conn, r.user_id);
     return user && PasswordMatches(s, *user, *password);
   });
 }
@@ -397,13 +354,7 @@ void Deactivate(Services& s, const std::string& user_id) {
   std::vector<std::string> rooms;
   {
     auto conn = s.db.Acquire();
-    for (const auto& row : conn->Query(
-             "SELECT c.room_id FROM current_state_events c JOIN room_memberships m "
-             "ON m.event_id = c.event_id WHERE c.type = 'm.room.member' AND c.state_key = ? "
-             "AND m.membership IN ('join', 'invite')",
-             {user_id})) {
-      rooms.push_back(row.Text(0));
-    }
+    rooms = s.stores.users->JoinedOrInvitedRooms(*conn, user_id);
   }
   for (const auto& room : rooms) {
     auto conn = s.db.AcquireWriter();
@@ -414,13 +365,10 @@ void Deactivate(Services& s, const std::string& user_id) {
   }
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  conn->Execute("UPDATE users SET password_hash = NULL WHERE name = ?", {user_id});
-  if (s.event_context.features.users_deactivated) {
-    conn->Execute("UPDATE users SET deactivated = 1 WHERE name = ?", {user_id});
-  }
-  conn->Execute("DELETE FROM access_tokens WHERE user_id = ?", {user_id});
-  conn->Execute("DELETE FROM devices WHERE user_id = ?", {user_id});
-  conn->Execute("DELETE FROM user_threepids WHERE user_id = ?", {user_id});
+  s.stores.users->MarkDeactivated(*conn, user_id);
+  s.stores.users->DeleteAccessTokensOf(*conn, user_id);
+  s.stores.devices->DeleteDevicesOf(*conn, user_id);
+  s.stores.users->DeleteThreepidsOf(*conn, user_id);
   txn.Commit();
 }
 

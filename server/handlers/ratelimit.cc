@@ -2,6 +2,7 @@
 
 #include "handlers/api_error.h"
 #include "handlers/transient.h"
+#include "storage/users/user_store.h"
 
 namespace strata::handlers {
 
@@ -15,13 +16,11 @@ namespace {
 // The user's ratelimit_override: nullopt for none, a zero rate for an exempt user.
 std::optional<config::RateLimit> OverrideOf(Services& s, const std::string& user_id) {
   auto conn = s.db.Acquire();
-  auto rows = conn->Query(
-      "SELECT messages_per_second, burst_count FROM ratelimit_override WHERE user_id = ?",
-      {user_id});
-  if (rows.empty()) return std::nullopt;
-  if (rows[0].IsNull(0) || rows[0].Int(0) == 0) return config::RateLimit{0, 0};
-  return config::RateLimit{static_cast<double>(rows[0].Int(0)),
-                           rows[0].IsNull(1) ? 0 : static_cast<int>(rows[0].Int(1))};
+  auto row = s.stores.users->FindRatelimitOverride(*conn, user_id);
+  if (!row) return std::nullopt;
+  if (row->messages_per_second.value_or(0) == 0) return config::RateLimit{0, 0};
+  return config::RateLimit{static_cast<double>(*row->messages_per_second),
+                           static_cast<int>(row->burst_count.value_or(0))};
 }
 
 }  // namespace

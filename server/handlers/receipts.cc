@@ -6,6 +6,8 @@
 #include "handlers/api_error.h"
 #include "handlers/typing.h"
 #include "handlers/user_data.h"
+#include "storage/account_data/account_data_store.h"
+#include "storage/receipts/receipt_store.h"
 
 namespace strata::handlers {
 namespace {
@@ -24,14 +26,11 @@ void RequireJoined(Connection& conn, const Requester& r, const std::string& room
 }
 
 // (topological, stream) ordering of an event of the room; 404 if it is not one.
-std::pair<int64_t, int64_t> EventOrdering(Connection& conn, const std::string& room_id,
-                                          const std::string& event_id) {
-  auto rows = conn.Query(
-      "SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ? AND "
-      "room_id = ?",
-      {event_id, room_id});
-  if (rows.empty()) throw NotFound("Event " + event_id + " not found in room " + room_id);
-  return {rows[0].Int(0), rows[0].Int(1)};
+std::pair<int64_t, int64_t> EventOrdering(const Services& s, Connection& conn,
+                                          const std::string& room_id, const std::string& event_id) {
+  auto position = s.stores.receipts->EventPositionInRoom(conn, room_id, event_id);
+  if (!position) throw NotFound("Event " + event_id + " not found in room " + room_id);
+  return *position;
 }
 
 std::string RequiredEventId(const json& body, const char* key) {
@@ -54,51 +53,23 @@ void WriteReceiptOn(Services& s, Connection& conn, const Requester& r, const std
                     const std::string& receipt_type, const std::string& event_id,
                     int64_t ordering) {
   // A receipt never moves back: a later event's receipt stays.
-  auto existing = conn.QueryInt(
-      "SELECT e.stream_ordering FROM receipts_linearized r JOIN events e ON e.event_id = "
-      "r.event_id AND e.room_id = r.room_id WHERE r.room_id = ? AND r.receipt_type = ? AND "
-      "r.user_id = ?",
-      {room_id, receipt_type, r.user_id});
+  const storage::ReceiptStore& store = *s.stores.receipts;
+  auto existing = store.ReceiptStreamOrdering(conn, room_id, receipt_type, r.user_id);
   if (existing && *existing >= ordering) return;
-  const int64_t stream_id = MaxReceiptStream(conn) + 1;
   const std::string data = json{{"ts", s.NowMs()}}.dump();
-  conn.Execute(
-      "DELETE FROM receipts_linearized WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
-      {room_id, receipt_type, r.user_id});
-  conn.Execute(
-      "INSERT INTO receipts_linearized (stream_id, room_id, receipt_type, user_id, event_id, "
-      "data) VALUES (?, ?, ?, ?, ?, ?)",
-      {stream_id, room_id, receipt_type, r.user_id, event_id, data});
-  conn.Execute("DELETE FROM receipts_graph WHERE room_id = ? AND receipt_type = ? AND user_id = ?",
-               {room_id, receipt_type, r.user_id});
-  conn.Execute(
-      "INSERT INTO receipts_graph (room_id, receipt_type, user_id, event_ids, data) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {room_id, receipt_type, r.user_id, json::array({event_id}).dump(), data});
+  store.ReplaceReceipt(conn, room_id, receipt_type, r.user_id, event_id, data);
   // Notifications up to what the user has read are done with, as Synapse dropped them when a
   // read receipt arrived: all but highlights, and highlights too once a month old; the
   // per-room summaries up to the receipt go with them.
   // The newest event received over a month ago: highlights up to it have lapsed.
-  const int64_t month_ago =
-      conn.QueryInt("SELECT COALESCE(MAX(stream_ordering), 0) FROM events WHERE received_ts < ?",
-                    {s.NowMs() - kMonthMs})
-          .value_or(0);
-  conn.Execute(
-      "DELETE FROM event_push_actions WHERE room_id = ? AND user_id = ? AND stream_ordering <= ? "
-      "AND (highlight = 0 OR stream_ordering <= ?)",
-      {room_id, r.user_id, ordering, month_ago});
-  conn.Execute(
-      "DELETE FROM event_push_summary WHERE room_id = ? AND user_id = ? AND stream_ordering <= ?",
-      {room_id, r.user_id, ordering});
+  const int64_t month_ago = store.NewestStreamOrderingReceivedBefore(conn, s.NowMs() - kMonthMs);
+  store.DropNotificationsUpTo(conn, room_id, r.user_id, ordering, month_ago);
 }
 
 // The event id m.fully_read points at now, if any.
-std::optional<std::string> FullyReadEvent(Connection& conn, const std::string& user_id,
-                                          const std::string& room_id) {
-  auto current = conn.QueryValue(
-      "SELECT content FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
-      "account_data_type = 'm.fully_read'",
-      {user_id, room_id});
+std::optional<std::string> FullyReadEvent(const Services& s, Connection& conn,
+                                          const std::string& user_id, const std::string& room_id) {
+  auto current = s.stores.account_data->GetForRoom(conn, user_id, room_id, "m.fully_read");
   if (!current) return std::nullopt;
   json content = json::parse(*current, nullptr, false);
   if (!content.is_object() || !content.contains("event_id") || !content["event_id"].is_string()) {
@@ -114,7 +85,7 @@ void PostReceipt(Services& s, const Requester& r, const std::string& room_id,
   if (receipt_type != "m.read") throw ApiError(400, "M_UNKNOWN", "Receipt type must be 'm.read'");
   auto conn = s.db.AcquireWriter();
   RequireJoined(*conn, r, room_id);
-  const int64_t ordering = EventOrdering(*conn, room_id, event_id).second;
+  const int64_t ordering = EventOrdering(s, *conn, room_id, event_id).second;
   storage::Transaction txn(*conn);
   WriteReceiptOn(s, *conn, r, room_id, receipt_type, event_id, ordering);
   txn.Commit();
@@ -133,21 +104,20 @@ void SetReadMarkers(Services& s, const Requester& r, const std::string& room_id,
   auto conn = s.db.AcquireWriter();
   RequireJoined(*conn, r, room_id);
   std::optional<std::pair<int64_t, int64_t>> read_at, fully_read_at;
-  if (read) read_at = EventOrdering(*conn, room_id, *read);
-  if (fully_read) fully_read_at = EventOrdering(*conn, room_id, *fully_read);
+  if (read) read_at = EventOrdering(s, *conn, room_id, *read);
+  if (fully_read) fully_read_at = EventOrdering(s, *conn, room_id, *fully_read);
   storage::Transaction txn(*conn);
   if (read) WriteReceiptOn(s, *conn, r, room_id, "m.read", *read, read_at->second);
   if (fully_read) {
     // Only forwards: a marker already on a later event stays.
     bool behind = true;
-    if (auto current = FullyReadEvent(*conn, r.user_id, room_id)) {
-      auto rows =
-          conn->Query("SELECT topological_ordering, stream_ordering FROM events WHERE event_id = ?",
-                      {*current});
-      behind = rows.empty() || std::pair(rows[0].Int(0), rows[0].Int(1)) < *fully_read_at;
+    if (auto current = FullyReadEvent(s, *conn, r.user_id, room_id)) {
+      auto position = s.stores.receipts->EventPositionAnywhere(*conn, *current);
+      behind = !position || *position < *fully_read_at;
     }
     if (behind) {
-      PutAccountDataOn(*conn, r.user_id, room_id, "m.fully_read", json{{"event_id", *fully_read}});
+      PutAccountDataOn(s, *conn, r.user_id, room_id, "m.fully_read",
+                       json{{"event_id", *fully_read}});
     }
   }
   txn.Commit();
@@ -176,21 +146,28 @@ void SetTyping(Services& s, const Requester& r, const std::string& room_id,
   }
 }
 
+// /sync calls these with a Connection alone. Receipt SQL does not vary with the schema, so a
+// store for the connection's engine reads what the Services' store would.
+namespace {
+storage::ReceiptStore StoreFor(const Connection& conn) {
+  storage::StoreOptions options;
+  options.engine = conn.engine();
+  return storage::ReceiptStore(options);
+}
+}  // namespace
+
 int64_t MaxReceiptStream(Connection& conn) {
-  return conn.QueryInt("SELECT COALESCE(MAX(stream_id), 0) FROM receipts_linearized").value_or(0);
+  return StoreFor(conn).MaxStreamId(conn);
 }
 
 json ReceiptEvent(Connection& conn, const std::string& room_id, int64_t after, int64_t upto) {
-  auto rows = conn.Query(
-      "SELECT event_id, receipt_type, user_id, data FROM receipts_linearized WHERE room_id = ? "
-      "AND stream_id > ? AND stream_id <= ? ORDER BY stream_id",
-      {room_id, after, upto});
-  if (rows.empty()) return nullptr;
+  auto receipts = StoreFor(conn).ReceiptsBetween(conn, room_id, after, upto);
+  if (receipts.empty()) return nullptr;
   json content = json::object();
-  for (const auto& row : rows) {
-    json data = json::parse(row.Text(3), nullptr, false);
+  for (const auto& receipt : receipts) {
+    json data = json::parse(receipt.data, nullptr, false);
     if (data.is_discarded()) data = json::object();
-    content[row.Text(0)][row.Text(1)][row.Text(2)] = data;
+    content[receipt.event_id][receipt.receipt_type][receipt.user_id] = data;
   }
   return {{"type", "m.receipt"}, {"content", content}};
 }

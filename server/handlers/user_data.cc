@@ -3,6 +3,9 @@
 #include "handlers/api_error.h"
 #include "handlers/ratelimit.h"
 #include "handlers/rooms.h"
+#include "storage/account_data/account_data_store.h"
+#include "storage/profiles/profile_store.h"
+#include "storage/user_directory/user_directory_store.h"
 
 namespace strata::handlers {
 namespace {
@@ -15,31 +18,12 @@ void RequireSelf(const Requester& r, const std::string& user_id, const char* wha
 }
 // A user already in the user directory gets their new profile there and in its search
 // table, as Synapse's update_profile_in_user_dir wrote them.
-void UpdateUserDirectory(storage::Connection& conn, const std::string& user_id,
+void UpdateUserDirectory(const Services& s, storage::Connection& conn, const std::string& user_id,
                          const std::string& localpart) {
-  if (conn.Query("SELECT 1 FROM user_directory WHERE user_id = ?", {user_id}).empty()) return;
-  auto rows =
-      conn.Query("SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", {localpart});
-  std::optional<std::string> displayname, avatar_url;
-  if (!rows.empty()) {
-    displayname = rows[0].OptText(0);
-    avatar_url = rows[0].OptText(1);
-  }
-  conn.Execute("UPDATE user_directory SET display_name = ?, avatar_url = ? WHERE user_id = ?",
-               {displayname, avatar_url, user_id});
-  conn.Execute("DELETE FROM user_directory_search WHERE user_id = ?", {user_id});
-  if (conn.engine() == storage::Engine::kPostgres) {
-    // Localpart weighted most, then the display name, then the server name.
-    const std::string domain = user_id.substr(user_id.find(':') + 1);
-    conn.Execute(
-        "INSERT INTO user_directory_search (user_id, vector) VALUES (?, "
-        "setweight(to_tsvector('english', ?), 'A') || setweight(to_tsvector('english', ?), 'D') "
-        "|| setweight(to_tsvector('english', COALESCE(?, '')), 'B'))",
-        {user_id, localpart, domain, displayname});
-  } else {
-    conn.Execute("INSERT INTO user_directory_search (user_id, value) VALUES (?, ?)",
-                 {user_id, displayname ? user_id + " " + *displayname : user_id});
-  }
+  if (!s.stores.user_directory->Contains(conn, user_id)) return;
+  auto profile = s.stores.profiles->Get(conn, localpart).value_or(storage::Profile{});
+  s.stores.user_directory->UpdateProfile(conn, user_id, localpart, profile.displayname,
+                                         profile.avatar_url);
 }
 
 }  // namespace
@@ -48,12 +32,11 @@ json GetProfile(Services& s, const std::string& user_id) {
   auto local = LocalpartOf(s, user_id);
   if (!local) throw NotFound("Profile was not found");
   auto conn = s.db.Acquire();
-  auto rows =
-      conn->Query("SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", {*local});
-  if (rows.empty()) throw NotFound("Profile was not found");
+  auto profile = s.stores.profiles->Get(*conn, *local);
+  if (!profile) throw NotFound("Profile was not found");
   json out = json::object();
-  if (!rows[0].IsNull(0)) out["displayname"] = rows[0].Text(0);
-  if (!rows[0].IsNull(1)) out["avatar_url"] = rows[0].Text(1);
+  if (profile->displayname) out["displayname"] = *profile->displayname;
+  if (profile->avatar_url) out["avatar_url"] = *profile->avatar_url;
   return out;
 }
 
@@ -70,11 +53,11 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
   {
     auto conn = s.db.AcquireWriter();
     storage::Transaction txn(*conn);
-    if (conn->Query("SELECT 1 FROM profiles WHERE user_id = ?", {*local}).empty()) {
-      conn->Execute("INSERT INTO profiles (user_id) VALUES (?)", {*local});
-    }
-    conn->Execute("UPDATE profiles SET " + field + " = ? WHERE user_id = ?", {value, *local});
-    UpdateUserDirectory(*conn, user_id, *local);
+    s.stores.profiles->SetField(*conn, *local,
+                                field == "displayname" ? storage::ProfileField::kDisplayName
+                                                       : storage::ProfileField::kAvatarUrl,
+                                value);
+    UpdateUserDirectory(s, *conn, user_id, *local);
     txn.Commit();
   }
   CountMessage(s, r);
@@ -82,44 +65,21 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
 }
 
 int64_t MaxAccountDataStream(storage::Connection& conn) {
-  // One stream spans the three tables, with the position Synapse's generator kept.
-  return conn
-      .QueryInt(
-          "SELECT MAX(m) FROM (SELECT COALESCE(MAX(stream_id), 0) AS m FROM account_data "
-          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM room_account_data "
-          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM room_tags_revisions "
-          "UNION ALL SELECT COALESCE(MAX(stream_id), 0) FROM account_data_max_stream_id) "
-          "AS streams")
-      .value_or(0);
+  // The stream's SQL does not vary with the schema: a store for the connection's engine reads
+  // it as the Services' store would. Callers holding Services ask s.stores.account_data.
+  storage::StoreOptions options;
+  options.engine = conn.engine();
+  return storage::AccountDataStore(options).MaxStreamId(conn);
 }
 
-int64_t NextAccountDataStreamId(storage::Connection& conn) {
-  const int64_t next = MaxAccountDataStream(conn) + 1;
-  // Synapse only moved the row forwards and never inserted it.
-  conn.Execute("UPDATE account_data_max_stream_id SET stream_id = ? WHERE stream_id < ?",
-               {next, next});
-  return next;
-}
-
-void PutAccountDataOn(storage::Connection& conn, const std::string& user_id,
+void PutAccountDataOn(const Services& s, storage::Connection& conn, const std::string& user_id,
                       const std::string& room_id, const std::string& type, const json& content) {
-  const int64_t stream = NextAccountDataStreamId(conn);
+  const storage::AccountDataStore& store = *s.stores.account_data;
+  const int64_t stream = store.NextStreamId(conn);
   if (room_id.empty()) {
-    conn.Execute("DELETE FROM account_data WHERE user_id = ? AND account_data_type = ?",
-                 {user_id, type});
-    conn.Execute(
-        "INSERT INTO account_data (user_id, account_data_type, stream_id, content) "
-        "VALUES (?, ?, ?, ?)",
-        {user_id, type, stream, content.dump()});
+    store.PutGlobal(conn, user_id, type, stream, content);
   } else {
-    conn.Execute(
-        "DELETE FROM room_account_data WHERE user_id = ? AND room_id = ? AND "
-        "account_data_type = ?",
-        {user_id, room_id, type});
-    conn.Execute(
-        "INSERT INTO room_account_data (user_id, room_id, account_data_type, "
-        "stream_id, content) VALUES (?, ?, ?, ?, ?)",
-        {user_id, room_id, type, stream, content.dump()});
+    store.PutForRoom(conn, user_id, room_id, type, stream, content);
   }
 }
 
@@ -129,7 +89,7 @@ void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
   if (!content.is_object()) throw BadJson("Content must be a JSON object");
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
-  PutAccountDataOn(*conn, user_id, room_id, type, content);
+  PutAccountDataOn(s, *conn, user_id, room_id, type, content);
   txn.Commit();
   s.notifier.Poke(user_id);
 }
@@ -139,14 +99,8 @@ json GetAccountData(Services& s, const Requester& r, const std::string& user_id,
   RequireSelf(r, user_id, "get account data");
   auto conn = s.db.Acquire();
   std::optional<std::string> text =
-      room_id.empty() ? conn->QueryValue(
-                            "SELECT content FROM account_data WHERE user_id = ? AND "
-                            "account_data_type = ?",
-                            {user_id, type})
-                      : conn->QueryValue(
-                            "SELECT content FROM room_account_data WHERE user_id = ? AND "
-                            "room_id = ? AND account_data_type = ?",
-                            {user_id, room_id, type});
+      room_id.empty() ? s.stores.account_data->GetGlobal(*conn, user_id, type)
+                      : s.stores.account_data->GetForRoom(*conn, user_id, room_id, type);
   if (!text) throw NotFound("Account data not found");
   json j = json::parse(*text, nullptr, false);
   if (j.is_discarded()) throw NotFound("Account data not found");

@@ -23,13 +23,12 @@ void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
                     const std::string& room_id, const std::string& type,
                     const nlohmann::json& content);
 // The account data stream, shared by account_data, room_account_data and room_tags_revisions
-// as Synapse's generator shared it: the largest id used (0 for none), and the next one, which
-// also moves account_data_max_stream_id. Call NextAccountDataStreamId on the writer inside
-// the transaction that uses the id.
+// as Synapse's generator shared it: the largest id used (0 for none). With Services at hand,
+// s.stores.account_data->MaxStreamId says the same.
 int64_t MaxAccountDataStream(storage::Connection& conn);
-int64_t NextAccountDataStreamId(storage::Connection& conn);
-// PutAccountData's write, on a writer the caller holds inside its own transaction.
-void PutAccountDataOn(storage::Connection& conn, const std::string& user_id,
+// PutAccountData's write (at the stream's next id), on a writer the caller holds inside its
+// own transaction.
+void PutAccountDataOn(const Services& s, storage::Connection& conn, const std::string& user_id,
                       const std::string& room_id, const std::string& type,
                       const nlohmann::json& content);
 nlohmann::json GetAccountData(Services& s, const Requester& r, const std::string& user_id,
