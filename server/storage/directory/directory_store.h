@@ -69,7 +69,7 @@ class DirectoryStore {
   };
   struct PublicRoomsQuery {
     PublishedSource source;
-    std::optional<std::string> search_term;  // lower-case; matched in name, topic, alias
+    std::optional<std::string> search_term;  // in name, topic or alias, ignoring ASCII case
     std::optional<StatsCursor> since;
     std::optional<int64_t> limit;  // SQL LIMIT; none for every row
   };

@@ -78,7 +78,7 @@ class StatsStoreTest : public testing::EngineTest {
   bool store_options_membership_ = true;
 };
 
-class SeparatedStatsTest : public StatsStoreTest {
+class SeparatedStatsStoreTest : public StatsStoreTest {
  protected:
   void SetUp() override {
     StatsStoreTest::SetUp();
@@ -87,7 +87,7 @@ class SeparatedStatsTest : public StatsStoreTest {
   }
 };
 
-class LegacyStatsTest : public StatsStoreTest {
+class LegacyStatsStoreTest : public StatsStoreTest {
  protected:
   void SetUp() override {
     StatsStoreTest::SetUp();
@@ -99,7 +99,7 @@ class LegacyStatsTest : public StatsStoreTest {
 
 // --- Reads both engines make ------------------------------------------------------------------
 
-TEST_P(SeparatedStatsTest, StateDeltasAfterAPositionComeOldestFirst) {
+TEST_P(SeparatedStatsStoreTest, StateDeltasAfterAPositionComeOldestFirst) {
   Exec(
       "INSERT INTO current_state_delta_stream (stream_id, room_id, type, state_key, event_id, "
       "prev_event_id) VALUES (5, '!r', 'm.room.name', '', '$n2', '$n1'), "
@@ -114,12 +114,12 @@ TEST_P(SeparatedStatsTest, StateDeltasAfterAPositionComeOldestFirst) {
   EXPECT_EQ(store_->NewestStateDelta(conn()), 7);
 }
 
-TEST_P(SeparatedStatsTest, AnEmptyDeltaStreamHasNoNewestDelta) {
+TEST_P(SeparatedStatsStoreTest, AnEmptyDeltaStreamHasNoNewestDelta) {
   EXPECT_FALSE(store_->NewestStateDelta(conn()));
   EXPECT_TRUE(store_->StateDeltasAfter(conn(), 0).empty());
 }
 
-TEST_P(SeparatedStatsTest, EventContentIsAnObjectOrEmpty) {
+TEST_P(SeparatedStatsStoreTest, EventContentIsAnObjectOrEmpty) {
   Json("$ok", R"({"type":"m.room.name","content":{"name":"N"}})");
   Json("$bad", "not json");
   Json("$str", R"({"content":"x"})");
@@ -131,14 +131,14 @@ TEST_P(SeparatedStatsTest, EventContentIsAnObjectOrEmpty) {
 
 // --- 1.4+ tables --------------------------------------------------------------------------------
 
-TEST_P(SeparatedStatsTest, ThePositionIsStatsIncrementalPosition) {
+TEST_P(SeparatedStatsStoreTest, ThePositionIsStatsIncrementalPosition) {
   EXPECT_TRUE(store_->HasPositionTable(conn()));
   store_->SetPosition(conn(), 42);
   EXPECT_EQ(store_->Position(conn()), 42);
   EXPECT_EQ(Row("SELECT stream_id FROM stats_incremental_position"), "42");
 }
 
-TEST_P(SeparatedStatsTest, IncrementalDeltasMakeRowsThenMoveCounts) {
+TEST_P(SeparatedStatsStoreTest, IncrementalDeltasMakeRowsThenMoveCounts) {
   store_->ApplyRoomStateDelta(conn(), "!r", 3, 1);
   store_->ApplyRoomStateDelta(conn(), "!r", 4, 1);
   store_->ApplyRoomStateDelta(conn(), "!r", 6, -1);
@@ -171,7 +171,7 @@ TEST_P(SeparatedStatsTest, IncrementalDeltasMakeRowsThenMoveCounts) {
             std::string("NULL #a:x can_join ") + (engine() == Engine::kPostgres ? "f" : "0"));
 }
 
-TEST_P(SeparatedStatsTest, RecomputedRowsOverwriteAndHistoricalTotalsStartAtZero) {
+TEST_P(SeparatedStatsStoreTest, RecomputedRowsOverwriteAndHistoricalTotalsStartAtZero) {
   State("!r", "$c", "m.room.create", "");
   State("!r", "$j1", "m.room.member", "@a:example.com", std::string("join"));
   State("!r", "$j2", "m.room.member", "@b:remote.org", std::string("join"));
@@ -230,7 +230,7 @@ TEST_P(SeparatedStatsTest, RecomputedRowsOverwriteAndHistoricalTotalsStartAtZero
             "1 2 0");
 }
 
-TEST_P(SeparatedStatsTest, PopulationKeysComeInOrderAfterTheSavedOne) {
+TEST_P(SeparatedStatsStoreTest, PopulationKeysComeInOrderAfterTheSavedOne) {
   State("!b", "$b", "m.room.create", "");
   State("!a", "$a1", "m.room.create", "");
   State("!a", "$a2", "m.room.name", "");
@@ -242,14 +242,14 @@ TEST_P(SeparatedStatsTest, PopulationKeysComeInOrderAfterTheSavedOne) {
   EXPECT_EQ(store_->UsersAfter(conn(), "@a:x", 10), std::vector<std::string>{"@b:x"});
 }
 
-TEST_P(SeparatedStatsTest, ThePre14PositionTableIsAbsent) {
+TEST_P(SeparatedStatsStoreTest, ThePre14PositionTableIsAbsent) {
   const StatsStore legacy(StoreOptions{engine(), {}, /*legacy_stats=*/true});
   EXPECT_FALSE(legacy.HasPositionTable(conn()));
 }
 
 // --- Pre-1.4 tables -----------------------------------------------------------------------------
 
-TEST_P(LegacyStatsTest, ThePositionIsStatsStreamPosAndStartsNull) {
+TEST_P(LegacyStatsStoreTest, ThePositionIsStatsStreamPosAndStartsNull) {
   EXPECT_TRUE(store_->HasPositionTable(conn()));
   EXPECT_FALSE(store_->Position(conn()));
   store_->SetPosition(conn(), 7);
@@ -259,7 +259,7 @@ TEST_P(LegacyStatsTest, ThePositionIsStatsStreamPosAndStartsNull) {
   EXPECT_FALSE(separated.HasPositionTable(conn()));
 }
 
-TEST_P(LegacyStatsTest, RoomStateColumnsGoToRoomState) {
+TEST_P(LegacyStatsStoreTest, RoomStateColumnsGoToRoomState) {
   store_->EnsureRoomStateRow(conn(), "!r");
   store_->EnsureRoomStateRow(conn(), "!r");
   store_->SetRoomStateColumn(conn(), "!r", Column::kJoinRules, std::string("public"));
@@ -269,7 +269,7 @@ TEST_P(LegacyStatsTest, RoomStateColumnsGoToRoomState) {
   EXPECT_FALSE(conn().TableExists("room_stats_state"));
 }
 
-TEST_P(LegacyStatsTest, BucketDeltasNeedABucketAndOpenNewerOnesCopyingAbsoluteFields) {
+TEST_P(LegacyStatsStoreTest, BucketDeltasNeedABucketAndOpenNewerOnesCopyingAbsoluteFields) {
   // No bucket yet: nothing changes (only the population pass makes rows).
   store_->AddToRoomBucket(conn(), "!r", 100, 100, "join", 1);
   EXPECT_EQ(Row("SELECT COUNT(*) FROM room_stats"), "0");
@@ -308,7 +308,7 @@ TEST_P(LegacyStatsTest, BucketDeltasNeedABucketAndOpenNewerOnesCopyingAbsoluteFi
   EXPECT_EQ(Row("SELECT public_rooms, private_rooms FROM user_stats WHERE ts = 300"), "2 1");
 }
 
-TEST_P(LegacyStatsTest, PopulationReads) {
+TEST_P(LegacyStatsStoreTest, PopulationReads) {
   State("!a", "$a1", "m.room.create", "");
   State("!a", "$j", "m.room.member", "@x:example.com");
   State("!a", "$i", "m.room.member", "@y:example.com");
@@ -346,8 +346,8 @@ TEST_P(LegacyStatsTest, PopulationReads) {
   EXPECT_FALSE(store_->ReceivedTsFrom(conn(), 10));
 }
 
-STRATA_INSTANTIATE_ENGINES(SeparatedStatsTest);
-STRATA_INSTANTIATE_ENGINES(LegacyStatsTest);
+STRATA_INSTANTIATE_ENGINES(SeparatedStatsStoreTest);
+STRATA_INSTANTIATE_ENGINES(LegacyStatsStoreTest);
 
 }  // namespace
 }  // namespace strata::storage
