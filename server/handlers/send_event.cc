@@ -1,8 +1,8 @@
 #include "handlers/send_event.h"
 
 #include "handlers/api_error.h"
-#include "handlers/legacy_stats_engine.h"
-#include "handlers/stats_engine.h"
+#include "stats/legacy_stats_engine.h"
+#include "stats/stats_engine.h"
 
 namespace strata::handlers {
 

@@ -14,10 +14,15 @@
 
 #include "storage/database.h"
 
+namespace strata::storage {
+class StatsStore;
+}
+
 namespace strata::stats {
 
-// The position of the incremental processor: the newest current_state_delta_stream id.
-int64_t CurrentDeltaStreamPosition(storage::Connection& conn);
+// The position of the incremental processor: the newest current_state_delta_stream id, 0 for
+// an empty stream.
+int64_t CurrentDeltaStreamPosition(const storage::StatsStore& store, storage::Connection& conn);
 
 // The end of the bucket that `now_ms` falls in, for historical rows.
 int64_t BucketEnd(int64_t now_ms, int64_t bucket_size_ms);
@@ -30,11 +35,14 @@ struct RecomputeOptions {
 
 // Rewrites the room's room_stats_current (absolute values), room_stats_state and the current
 // room_stats_historical bucket from its current state.
-void RecomputeRoomStats(storage::Connection& conn, const std::string& room_id,
-                        const RecomputeOptions& options);
+// REQUIRES: inside the caller's transaction on a writer connection; `store` made without
+// legacy_stats.
+void RecomputeRoomStats(const storage::StatsStore& store, storage::Connection& conn,
+                        const std::string& room_id, const RecomputeOptions& options);
 
 // Rewrites the user's user_stats_current.joined_rooms (and its historical bucket).
-void RecomputeUserStats(storage::Connection& conn, const std::string& user_id,
-                        const RecomputeOptions& options);
+// REQUIRES: as RecomputeRoomStats.
+void RecomputeUserStats(const storage::StatsStore& store, storage::Connection& conn,
+                        const std::string& user_id, const RecomputeOptions& options);
 
 }  // namespace strata::stats

@@ -5,6 +5,7 @@
 
 #include "background/update_handler.h"
 #include "stats/room_stats.h"
+#include "storage/stats/stats_store.h"
 
 namespace strata::background {
 namespace {
@@ -18,43 +19,49 @@ stats::RecomputeOptions Options(const BatchContext& ctx) {
   return {ctx.settings().server_name, NowMs(), ctx.settings().stats_bucket_size_ms};
 }
 
+// The 1.4+ tables' store for the batch's connection (the population runs on 1.4+ schemas only).
+storage::StatsStore StoreFor(BatchContext& ctx) {
+  return storage::StatsStore(
+      storage::StoreOptions{ctx.conn().engine(), {}, /*legacy_stats=*/false});
+}
+
 // One batch of a stats pass: the next `batch_size` keys after the saved one, each recomputed.
-// `select_keys` takes (after, limit) and returns keys in order.
+// `next_keys` is the store's (after, limit) listing of keys in order.
 int64_t RecomputeNextKeys(BatchContext& ctx, const nlohmann::json& progress, int64_t batch_size,
-                          const char* progress_key, const char* select_keys,
-                          void (*recompute)(storage::Connection&, const std::string&,
-                                            const stats::RecomputeOptions&)) {
+                          const char* progress_key,
+                          std::vector<std::string> (storage::StatsStore::*next_keys)(
+                              storage::Connection&, const std::string&, int64_t) const,
+                          void (*recompute)(const storage::StatsStore&, storage::Connection&,
+                                            const std::string&, const stats::RecomputeOptions&)) {
   if (!ctx.settings().stats_enabled) {
     ctx.Finish();
     return 1;
   }
   auto& conn = ctx.conn();
+  const storage::StatsStore store = StoreFor(ctx);
   std::string last = progress.value(progress_key, std::string());
-  auto rows = conn.Query(select_keys, {last, batch_size});
-  if (rows.empty()) {
+  const auto keys = (store.*next_keys)(conn, last, batch_size);
+  if (keys.empty()) {
     ctx.Finish();
     return 1;
   }
   const auto options = Options(ctx);
-  for (const auto& row : rows) {
-    last = row.Text(0);
-    recompute(conn, last, options);
+  for (const auto& key : keys) {
+    last = key;
+    recompute(store, conn, last, options);
   }
   ctx.SaveProgress({{progress_key, last}});
-  return static_cast<int64_t>(rows.size());
+  return static_cast<int64_t>(keys.size());
 }
 
 int64_t ProcessRooms(BatchContext& ctx, const nlohmann::json& progress, int64_t batch_size) {
   return RecomputeNextKeys(ctx, progress, batch_size, "last_room_id",
-                           "SELECT DISTINCT room_id FROM current_state_events WHERE room_id > ? "
-                           "ORDER BY room_id LIMIT ?",
-                           stats::RecomputeRoomStats);
+                           &storage::StatsStore::RoomsWithStateAfter, stats::RecomputeRoomStats);
 }
 
 int64_t ProcessUsers(BatchContext& ctx, const nlohmann::json& progress, int64_t batch_size) {
   return RecomputeNextKeys(ctx, progress, batch_size, "last_user_id",
-                           "SELECT name FROM users WHERE name > ? ORDER BY name LIMIT ?",
-                           stats::RecomputeUserStats);
+                           &storage::StatsStore::UsersAfter, stats::RecomputeUserStats);
 }
 
 }  // namespace

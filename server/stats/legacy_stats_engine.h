@@ -21,7 +21,11 @@
 
 #include "storage/database.h"
 
-namespace strata::handlers {
+namespace strata::storage {
+class StatsStore;
+}
+
+namespace strata::stats {
 
 struct LegacyStatsSettings {
   std::string server_name;        // whose users get user_stats
@@ -35,7 +39,17 @@ struct LegacyStatsSettings {
 // (a database Strata created fresh), it first does what that chain does: one room_stats bucket
 // with absolute counts, room_state and room_stats_earliest_token per room with current state,
 // and the position set to the newest state delta.
-// REQUIRES: a writer connection with no transaction open.
+// REQUIRES: a writer connection with no transaction open; `store` made with legacy_stats.
+int64_t ProcessLegacyStatsDeltas(const storage::StatsStore& store, storage::Connection& conn,
+                                 const LegacyStatsSettings& settings);
+// The same for a caller without the database's Stores: a StatsStore is made for `conn`.
 int64_t ProcessLegacyStatsDeltas(storage::Connection& conn, const LegacyStatsSettings& settings);
 
+}  // namespace strata::stats
+
+// handlers/send_event.cc calls the engine unqualified from strata::handlers.
+// TODO(storage by area): drop once it calls stats::ProcessLegacyStatsDeltas(*s.stores.stats, ...).
+namespace strata::handlers {
+using stats::LegacyStatsSettings;
+using stats::ProcessLegacyStatsDeltas;
 }  // namespace strata::handlers

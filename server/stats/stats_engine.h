@@ -12,7 +12,11 @@
 
 #include "storage/database.h"
 
-namespace strata::handlers {
+namespace strata::storage {
+class StatsStore;
+}
+
+namespace strata::stats {
 
 struct StatsSettings {
   std::string server_name;  // local_users_in_room counts users on this server
@@ -21,7 +25,17 @@ struct StatsSettings {
 
 // Applies every pending delta in one transaction. Returns the new position. Does nothing (and
 // returns 0) if the database has no stats_incremental_position table (releases before 1.4).
-// REQUIRES: a writer connection with no transaction open.
+// REQUIRES: a writer connection with no transaction open; `store` made without legacy_stats.
+int64_t ProcessStatsDeltas(const storage::StatsStore& store, storage::Connection& conn,
+                           const StatsSettings& settings);
+// The same for a caller without the database's Stores: a StatsStore is made for `conn`.
 int64_t ProcessStatsDeltas(storage::Connection& conn, const StatsSettings& settings);
 
+}  // namespace strata::stats
+
+// handlers/send_event.cc calls the engine unqualified from strata::handlers.
+// TODO(storage by area): drop once it calls stats::ProcessStatsDeltas(*s.stores.stats, ...).
+namespace strata::handlers {
+using stats::ProcessStatsDeltas;
+using stats::StatsSettings;
 }  // namespace strata::handlers
