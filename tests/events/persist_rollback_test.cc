@@ -57,10 +57,9 @@ class PersistRollbackTest : public testing::EngineTest {
     const auto& catalogue = schema::Catalogue::Builtin();
     auto prepared = schema::PrepareDatabase(db_->conn(), catalogue, catalogue.newest(), options);
     ASSERT_TRUE(prepared.ok()) << prepared.status().message();
-    ctx_.server_name = "localhost";
-    ctx_.signing_key = crypto::SigningKey::Generate();
-    ctx_.features = storage::SchemaFeatures::Read(db_->conn());
-    ctx_.now_ms = [] { return int64_t{1700000000000}; };
+    ctx_ = EventContext{"localhost", crypto::SigningKey::Generate(),
+                        storage::SchemaFeatures::Read(db_->conn()),
+                        [] { return int64_t{1700000000000}; }};
   }
 
   // Persists `draft` with the Nth statement failing, for N = 1, 2, ... until a run issues fewer
@@ -74,7 +73,7 @@ class PersistRollbackTest : public testing::EngineTest {
       conn.Arm(n);
       std::optional<Result<StoredEvent>> result;
       try {
-        result.emplace(Persist(conn, ctx_, draft));
+        result.emplace(Persist(conn, *ctx_, draft));
       } catch (const storage::DatabaseError& e) {
         EXPECT_TRUE(conn.failed()) << "a real database error: " << e.what();
       }
@@ -97,7 +96,7 @@ class PersistRollbackTest : public testing::EngineTest {
   }
 
   std::unique_ptr<ScratchDatabase> db_;
-  EventContext ctx_;
+  std::optional<EventContext> ctx_;  // no default SigningKey
 };
 
 TEST_P(PersistRollbackTest, EveryWriteRollsBackWholeWhenAnyStatementFails) {
