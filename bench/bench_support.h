@@ -1,5 +1,6 @@
-// What the macro-benchmarks share: child processes, timing, percentiles, resident memory, and
-// the one output format bench/run gathers into its table (one JSON object per line).
+// What the macro-benchmarks share: child processes (util/child_process.h), timing, percentiles,
+// resident memory, and the one output format bench/run gathers into its table (one JSON object per
+// line).
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +11,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "util/child_process.h"
+#include "util/quoting.h"
 
 namespace strata::bench {
 
@@ -37,29 +41,13 @@ void Emit(const Figure& f);
 // The p-th percentile (0..100) of `samples` by nearest rank; 0 for none.
 double Percentile(std::vector<double> samples, double p);
 
-// A free TCP port on 127.0.0.1.
-int FreePort();
+// A free TCP port on 127.0.0.1, and child processes (SIGKILLed by the destructor if still
+// running): the same code the tests and the upgrade-matrix use.
+using util::ChildProcess;
+using util::FreePort;
 
 // VmRSS of `pid` in MiB, from /proc/<pid>/status; 0 if unreadable.
 double ResidentMiB(pid_t pid);
-
-// A child process with stdout+stderr to `log_path`; SIGKILLed by the destructor if still running.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& log_path);
-  ~Child();
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // False once the child has exited (it is then reaped).
-  bool Running();
-  // Sends SIGTERM and waits; the exit status, or -1 if it had to be killed.
-  int Stop(std::chrono::milliseconds grace = std::chrono::seconds(20));
-
- private:
-  pid_t pid_ = -1;
-};
 
 // Runs `command` through /bin/sh; its exit status and stdout.
 struct CommandOutput {
@@ -68,8 +56,8 @@ struct CommandOutput {
 };
 CommandOutput Shell(const std::string& command);
 
-// Quotes `s` for /bin/sh.
-std::string ShellQuote(const std::string& s);
+// Quotes a word for /bin/sh.
+using util::QuoteShell;
 
 // Writes `text` to `path`, replacing it.
 void WriteFile(const std::string& path, const std::string& text);

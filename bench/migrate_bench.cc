@@ -94,8 +94,8 @@ class Db {
   double RunFileWithClient(const std::string& file) const {
     std::string cmd =
         engine_ == Engine::kSqlite
-            ? "sqlite3 " + ShellQuote(location_) + " < " + ShellQuote(file)
-            : "psql -q -v ON_ERROR_STOP=1 " + ShellQuote(Conninfo()) + " -f " + ShellQuote(file);
+            ? "sqlite3 " + QuoteShell(location_) + " < " + QuoteShell(file)
+            : "psql -q -v ON_ERROR_STOP=1 " + QuoteShell(Conninfo()) + " -f " + QuoteShell(file);
     auto t = Clock::now();
     auto r = Shell(cmd + " 2>&1");
     double s = SecondsSince(t);

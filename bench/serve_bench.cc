@@ -177,7 +177,7 @@ std::string FreshDatabase(const Options& o, const std::string& dir, const std::s
 struct Server {
   std::string dir;
   int port = 0;
-  std::unique_ptr<Child> child;
+  std::unique_ptr<ChildProcess> child;
   Clock::time_point spawned;
 };
 
@@ -200,14 +200,14 @@ Server Spawn(const Options& o, const std::string& tag, int bcrypt_rounds) {
   auto saved = crypto::SigningKey::Generate().Save(s.dir + "/signing.key");
   if (!saved.ok()) throw std::runtime_error(saved.message());
   s.spawned = Clock::now();
-  s.child = std::make_unique<Child>(
+  s.child = std::make_unique<ChildProcess>(
       std::vector<std::string>{o.strata, "--config-path", s.dir + "/homeserver.yaml"},
-      s.dir + "/server.log");
+      std::map<std::string, std::string>{}, s.dir + "/server.log");
   return s;
 }
 
 // Polls GET `path` every millisecond until it answers 200; the time from `since`.
-double WaitFor200(int port, const std::string& path, Clock::time_point since, Child& child,
+double WaitFor200(int port, const std::string& path, Clock::time_point since, ChildProcess& child,
                   std::chrono::seconds limit = 60s) {
   while (Clock::now() - since < limit) {
     if (!child.Running()) throw std::runtime_error("the server exited; see its log");
@@ -232,7 +232,7 @@ struct WrkResult {
 WrkResult RunWrk(const Options& o, const std::string& url, const std::string& script,
                  const std::string& env) {
   std::string cmd = env + " wrk -t2 -c16 -d" + std::to_string(o.wrk_seconds) + "s --latency -s " +
-                    ShellQuote(o.lua_dir + "/" + script) + " " + ShellQuote(url) + " 2>&1";
+                    QuoteShell(o.lua_dir + "/" + script) + " " + QuoteShell(url) + " 2>&1";
   auto out = Shell(cmd);
   auto at = out.out.find("WRK ");
   if (at == std::string::npos) throw std::runtime_error("wrk said: " + out.out);
@@ -276,7 +276,7 @@ void Run(const Options& o) {
   // --- Floor: the trivial endpoint's start, memory, throughput and latency. ---
   int floor_port = FreePort();
   auto floor_start = Clock::now();
-  Child floor({o.floor, std::to_string(floor_port)}, o.work + "/floor.log");
+  ChildProcess floor({o.floor, std::to_string(floor_port)}, {}, o.work + "/floor.log");
   double floor_start_ms = WaitFor200(floor_port, "/_matrix/client/versions", floor_start, floor);
   double floor_rss = ResidentMiB(floor.pid());
   WrkResult floor_wrk =
@@ -306,7 +306,7 @@ void Run(const Options& o) {
       (void)crypto::HashPassword("bench-password", {12, ""});
       bcrypt_ms = Ms(Clock::now() - b);
     }
-    s.child->Stop();
+    (void)s.child->Stop(20s);
   }
   std::sort(starts.begin(), starts.end());
   Emit({"start: spawn to first /versions 200, empty db" + suffix, starts[1], "ms", floor_start_ms,
@@ -419,7 +419,7 @@ void Run(const Options& o) {
     for (int r = 0; r < kBusyRooms; ++r) pairs += users[r].token + " " + rooms[r] + "\n";
     WriteFile(pairs_file, pairs);
     auto w = RunWrk(o, "http://127.0.0.1:" + std::to_string(s.port), "send.lua",
-                    "BENCH_PAIRS=" + ShellQuote(pairs_file));
+                    "BENCH_PAIRS=" + QuoteShell(pairs_file));
     Emit({"send m.room.message (wrk -t2 -c16)" + suffix, w.requests_per_s, "events/s",
           floor_wrk.requests_per_s, "floor req/s (wrk, same flags)", ">= 2500", WrkNote(w)});
     Emit({"send m.room.message p99 (wrk)" + suffix, w.p99_ms, "ms", floor_wrk.p99_ms,
@@ -428,7 +428,7 @@ void Run(const Options& o) {
   {
     auto w =
         RunWrk(o, "http://127.0.0.1:" + std::to_string(s.port) + kApi + "/publicRooms?limit=50",
-               "get.lua", "BENCH_TOKEN=" + ShellQuote(users[5].token));
+               "get.lua", "BENCH_TOKEN=" + QuoteShell(users[5].token));
     Emit({"GET publicRooms?limit=50 (wrk -t2 -c16)" + suffix, w.requests_per_s, "req/s",
           floor_wrk.requests_per_s, "floor req/s (wrk, same flags)", ">= 25000", WrkNote(w)});
     Emit({"GET publicRooms p99 (wrk)" + suffix, w.p99_ms, "ms", floor_wrk.p99_ms, "floor p99 (wrk)",
@@ -480,8 +480,8 @@ void Run(const Options& o) {
 
   Emit({"resident memory after the workload" + suffix, ResidentMiB(s.child->pid()), "MiB",
         floor_rss, "trivial endpoint's RSS", "<= 15", "VmRSS"});
-  s.child->Stop();
-  floor.Stop();
+  (void)s.child->Stop(20s);
+  (void)floor.Stop(20s);
 }
 
 }  // namespace

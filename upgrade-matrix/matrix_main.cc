@@ -22,6 +22,7 @@
 #include "server_process.h"
 #include "storage/open_database.h"
 #include "text_diff.h"
+#include "util/test_postgres.h"
 
 namespace strata::matrix {
 namespace {
@@ -349,9 +350,8 @@ int RunMatrix(const Options& o, const std::string& scratch) {
     if (!o.postgres.empty()) {
       engines.push_back(storage::Engine::kPostgres);
     } else if (o.engine) {
-      if (std::getenv("STRATA_REQUIRE_PG")) {
-        std::cerr << "strata-matrix: STRATA_REQUIRE_PG is set but no PostgreSQL server given "
-                     "(--postgres or STRATA_TEST_PG)\n";
+      if (util::PostgresRequired()) {
+        std::cerr << "strata-matrix: " << util::kPostgresRequiredMessage << " (or --postgres)\n";
         return 1;
       }
       std::cout << "strata-matrix: no PostgreSQL server (--postgres or STRATA_TEST_PG): skipped\n";
@@ -477,7 +477,7 @@ int RunMatrix(const Options& o, const std::string& scratch) {
 
 std::optional<Options> ParseArgs(int argc, char** argv) {
   Options o;
-  if (const char* pg = std::getenv("STRATA_TEST_PG")) o.postgres = pg;
+  o.postgres = util::TestPostgresServer();
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::optional<std::string> {

@@ -4,14 +4,13 @@
 // (registration open, bcrypt_rounds 4, no rate limits): the scenario creates hundreds.
 #pragma once
 
-#include <sys/types.h>
-
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/database.h"
+#include "util/child_process.h"
 #include "util/status.h"
 
 namespace strata::matrix {
@@ -43,10 +42,10 @@ class StrataServer {
   std::string Log() const;
 
  private:
-  StrataServer(pid_t pid, int port, std::string log) : pid_(pid), port_(port), log_(log) {}
-  pid_t pid_;
+  StrataServer(std::unique_ptr<util::ChildProcess> child, int port)
+      : child_(std::move(child)), port_(port) {}
+  std::unique_ptr<util::ChildProcess> child_;
   int port_;
-  std::string log_;
   bool stopped_ = false;
 };
 

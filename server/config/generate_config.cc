@@ -9,21 +9,12 @@
 
 #include "config/homeserver_config.h"
 #include "crypto/signing_key.h"
+#include "util/quoting.h"
 
 namespace strata::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A YAML double-quoted scalar: safe for any path or secret.
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // Python's %r of a str, as Synapse's messages show paths and names.
 std::string Repr(const std::string& s) {
@@ -96,9 +87,9 @@ std::string HomeserverYaml(const GenerateOptions& o, const std::string& conf_dir
   y += "## Server ##\n\n";
   y += "# The public-facing domain of the server: the part after ':' in user ids and room\n";
   y += "# aliases. It cannot be changed once users exist.\n";
-  y += "server_name: " + Quote(name) + "\n\n";
+  y += "server_name: " + util::QuoteYaml(name) + "\n\n";
   y += "# Where `scripts/stratactl` keeps the running server's process id.\n";
-  y += "pid_file: " + Quote(pid) + "\n\n";
+  y += "pid_file: " + util::QuoteYaml(pid) + "\n\n";
   y += "# The URL clients use to reach this server (needed for email links and SSO).\n";
   y += "#public_baseurl: https://" + name + "/\n\n";
   y += "# Ports the server listens on. 'client' serves /_matrix/client and /_synapse/admin;\n";
@@ -135,27 +126,27 @@ std::string HomeserverYaml(const GenerateOptions& o, const std::string& conf_dir
   y += "database:\n";
   y += "  name: sqlite3\n";
   y += "  args:\n";
-  y += "    database: " + Quote(db) + "\n\n";
+  y += "    database: " + util::QuoteYaml(db) + "\n\n";
   y += "## Logging ##\n\n";
   y += "# A log configuration in Python's logging dictConfig format, as Synapse uses.\n";
-  y += "log_config: " + Quote(log_config) + "\n\n";
+  y += "log_config: " + util::QuoteYaml(log_config) + "\n\n";
   y += "## Media store ##\n\n";
-  y += "media_store_path: " + Quote(media) + "\n";
+  y += "media_store_path: " + util::QuoteYaml(media) + "\n";
   y += "#max_upload_size: 10M\n\n";
   y += "## Registration ##\n\n";
   y += "enable_registration: false\n\n";
   y += "# Lets anyone holding the secret register accounts (including admins) through\n";
   y += "# /_synapse/admin/v1/register, even with registration disabled.\n";
-  y += "registration_shared_secret: " + Quote(Secret()) + "\n\n";
+  y += "registration_shared_secret: " + util::QuoteYaml(Secret()) + "\n\n";
   y += "## Metrics ##\n\n";
   y += "# Whether to report anonymized usage statistics. Required by Synapse; Strata keeps the\n";
   y += "# key but sends no statistics.\n";
   y += std::string("report_stats: ") + (o.report_stats ? "true" : "false") + "\n\n";
   y += "## Secrets and keys ##\n\n";
-  y += "macaroon_secret_key: " + Quote(Secret()) + "\n";
-  y += "form_secret: " + Quote(Secret()) + "\n\n";
+  y += "macaroon_secret_key: " + util::QuoteYaml(Secret()) + "\n";
+  y += "form_secret: " + util::QuoteYaml(Secret()) + "\n\n";
   y += "# The server's ed25519 signing key, in Synapse's key-file format.\n";
-  y += "signing_key_path: " + Quote(signing_key) + "\n\n";
+  y += "signing_key_path: " + util::QuoteYaml(signing_key) + "\n\n";
   y += "# Servers to fetch other servers' signing keys from.\n";
   y += "trusted_key_servers:\n";
   y += "  - server_name: \"matrix.org\"\n\n";
@@ -241,7 +232,7 @@ std::string LogConfigText(const std::string& log_file) {
   y += "    file:\n";
   y += "        class: logging.handlers.RotatingFileHandler\n";
   y += "        formatter: precise\n";
-  y += "        filename: " + Quote(log_file) + "\n";
+  y += "        filename: " + util::QuoteYaml(log_file) + "\n";
   y += "        maxBytes: 104857600\n";
   y += "        backupCount: 10\n";
   y += "        encoding: utf8\n";

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/quoting.h"
+
 namespace strata::config {
 namespace {
 
@@ -64,15 +66,6 @@ std::optional<double> ParseDouble(const std::string& text) {
   } catch (...) {
   }
   return std::nullopt;
-}
-
-std::string QuoteConninfo(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 // Reads typed values out of the merged document, recording a Problem for each key it cannot
@@ -751,7 +744,7 @@ std::string DatabaseConfig::PostgresConninfo() const {
   std::string out;
   for (const auto& [key, value] : parts) {
     if (!out.empty()) out += ' ';
-    out += key + "=" + QuoteConninfo(value);
+    out += key + "=" + util::QuoteConninfoValue(value);
   }
   return out;
 }

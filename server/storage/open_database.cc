@@ -2,20 +2,9 @@
 
 #include <set>
 
+#include "util/quoting.h"
+
 namespace strata::storage {
-namespace {
-
-// libpq accepts single-quoted values with backslash escapes.
-std::string QuoteConnValue(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-}  // namespace
 
 std::string PostgresConnInfo(const std::map<std::string, std::string>& args) {
   // Keys Synapse passes to its connection pool rather than to libpq.
@@ -26,7 +15,7 @@ std::string PostgresConnInfo(const std::map<std::string, std::string>& args) {
     if (kPoolKeys.count(key)) continue;
     std::string k = key == "database" ? "dbname" : key;
     if (!info.empty()) info += ' ';
-    info += k + "=" + QuoteConnValue(value);
+    info += k + "=" + util::QuoteConninfoValue(value);
   }
   return info;
 }

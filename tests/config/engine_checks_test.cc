@@ -64,13 +64,7 @@ STRATA_INSTANTIATE_ENGINES(EngineChecksTest);
 
 class PostgresLocaleTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (strata::testing::PostgresServer().empty()) {
-      if (std::getenv("STRATA_REQUIRE_PG"))
-        FAIL() << "STRATA_REQUIRE_PG set without STRATA_TEST_PG";
-      GTEST_SKIP() << "no PostgreSQL server (set STRATA_TEST_PG)";
-    }
-  }
+  void SetUp() override { STRATA_SKIP_WITHOUT_POSTGRES(); }
 };
 
 TEST_F(PostgresLocaleTest, NewDatabaseWithAnotherLocaleIsRefused) {

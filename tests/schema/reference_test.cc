@@ -194,12 +194,7 @@ INSTANTIATE_TEST_SUITE_P(Releases, MigratedSqliteTest,
 
 class PostgresReferenceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (testing::PostgresServer().empty()) {
-      if (std::getenv("STRATA_REQUIRE_PG")) FAIL() << "STRATA_TEST_PG is not set";
-      GTEST_SKIP() << "no PostgreSQL server (STRATA_TEST_PG)";
-    }
-  }
+  void SetUp() override { STRATA_SKIP_WITHOUT_POSTGRES(); }
   // Loads the big dataset real Synapse 1.2.1 made on PostgreSQL into `db`.
   static void RestoreDataset(const ScratchDatabase& db) {
     const auto dump = testing::ReferenceDir() / "real-synapse/datasets/v1.2.1-big.postgres.sql.gz";

@@ -25,8 +25,7 @@ TempDir::~TempDir() {
 }
 
 std::string PostgresServer() {
-  const char* env = std::getenv("STRATA_TEST_PG");
-  return env ? env : "";
+  return util::TestPostgresServer();
 }
 
 std::vector<storage::Engine> TestEngines() {
@@ -34,11 +33,7 @@ std::vector<storage::Engine> TestEngines() {
 }
 
 void EngineTest::SetUp() {
-  if (GetParam() != storage::Engine::kPostgres || !PostgresServer().empty()) return;
-  if (std::getenv("STRATA_REQUIRE_PG")) {
-    FAIL() << "STRATA_REQUIRE_PG is set but STRATA_TEST_PG names no PostgreSQL server";
-  }
-  GTEST_SKIP() << "no PostgreSQL server (set STRATA_TEST_PG)";
+  if (GetParam() == storage::Engine::kPostgres) STRATA_SKIP_WITHOUT_POSTGRES();
 }
 
 std::string EngineTestName(storage::Engine engine) {

@@ -10,6 +10,7 @@
 
 #include "storage/database.h"
 #include "storage/open_database.h"
+#include "util/test_postgres.h"
 
 namespace strata::testing {
 
@@ -28,8 +29,21 @@ class TempDir {
 };
 
 // The engines a storage test runs on: both. A PostgreSQL case is skipped when STRATA_TEST_PG
-// names no server, and fails instead when STRATA_REQUIRE_PG is set (as scripts/test does).
+// names no server, and fails instead when STRATA_REQUIRE_PG is set (as scripts/test does): the
+// rule of util/test_postgres.h, applied by STRATA_SKIP_WITHOUT_POSTGRES().
 std::vector<storage::Engine> TestEngines();
+
+// In a SetUp or a test that needs PostgreSQL: with no server named, skips it (or fails it when
+// STRATA_REQUIRE_PG is set) and returns.
+#define STRATA_SKIP_WITHOUT_POSTGRES()                             \
+  do {                                                             \
+    if (::strata::util::TestPostgresServer().empty()) {            \
+      if (::strata::util::PostgresRequired()) {                    \
+        FAIL() << ::strata::util::kPostgresRequiredMessage;        \
+      }                                                            \
+      GTEST_SKIP() << "no PostgreSQL server (set STRATA_TEST_PG)"; \
+    }                                                              \
+  } while (0)
 
 // Base fixture for tests parameterised by engine; SetUp applies the rule above.
 class EngineTest : public ::testing::TestWithParam<storage::Engine> {
