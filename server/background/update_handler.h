@@ -12,7 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "storage/background_updates/background_update_store.h"
 #include "storage/database.h"
+#include "storage/store_options.h"
 
 namespace strata::background {
 
@@ -21,16 +23,23 @@ struct UpdateSettings {
   std::string server_name;
   bool stats_enabled = true;
   int64_t stats_bucket_size_ms = 24 * 3600 * 1000;
+  // The wall clock handlers stamp rows with, in ms since the epoch; unset: the system clock.
+  // Tests set it so that no handler reads the real time.
+  std::function<int64_t()> now_ms;
 };
 
 class BatchContext {
  public:
-  BatchContext(storage::Connection& conn, std::string update_name, const UpdateSettings& settings)
-      : conn_(conn), name_(std::move(update_name)), settings_(settings) {}
+  BatchContext(storage::Connection& conn, std::string update_name, const UpdateSettings& settings);
 
   storage::Connection& conn() { return conn_; }
   const std::string& update_name() const { return name_; }
   const UpdateSettings& settings() const { return settings_; }
+  // What the stores a handler makes are told: the connection's engine. Handlers run on any
+  // schema an upgrade passes through, so no schema features are read.
+  const storage::StoreOptions& store_options() const { return options_; }
+  // Now, in ms since the epoch, from settings().now_ms.
+  int64_t NowMs() const;
 
   // Records progress_json for the next batch.
   void SaveProgress(const nlohmann::json& progress);
@@ -42,6 +51,8 @@ class BatchContext {
   storage::Connection& conn_;
   std::string name_;
   const UpdateSettings& settings_;
+  storage::StoreOptions options_;
+  storage::BackgroundUpdateStore store_;
   bool finished_ = false;
 };
 

@@ -1,48 +1,46 @@
 #include "background/updater.h"
 
+#include <chrono>
 #include <set>
 #include <utility>
 
 namespace strata::background {
-namespace {
 
 using storage::Connection;
-using storage::Engine;
 
-// Rows in the order the engine hands them out when asked without ORDER BY, made stable: SQLite
-// returns rowid order; PostgreSQL a sequential scan's physical order. Pre-1.13 Synapse built its
-// round-robin queue from exactly that order.
-std::string NaturalOrder(Engine engine) {
-  return engine == Engine::kSqlite ? "rowid" : "ctid";
+BatchContext::BatchContext(Connection& conn, std::string update_name,
+                           const UpdateSettings& settings)
+    : conn_(conn),
+      name_(std::move(update_name)),
+      settings_(settings),
+      options_{conn.engine(), {}, false},
+      store_(options_) {}
+
+int64_t BatchContext::NowMs() const {
+  if (settings_.now_ms) return settings_.now_ms();
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-}  // namespace
-
 void BatchContext::SaveProgress(const nlohmann::json& progress) {
-  conn_.Execute("UPDATE background_updates SET progress_json = ? WHERE update_name = ?",
-                {progress.dump(), name_});
+  store_.SaveProgress(conn_, name_, progress.dump());
 }
 
 void BatchContext::Finish() {
-  conn_.Execute("DELETE FROM background_updates WHERE update_name = ?", {name_});
+  store_.Remove(conn_, name_);
   finished_ = true;
 }
 
 std::vector<PendingUpdate> ListPendingUpdates(Connection& conn, const HandlerRegistry& registry) {
   std::vector<PendingUpdate> out;
-  if (!conn.TableExists("background_updates")) return out;
-  const bool has_ordering = conn.ColumnExists("background_updates", "ordering");
-  std::string sql = "SELECT update_name, progress_json, depends_on, " +
-                    std::string(has_ordering ? "ordering" : "0") +
-                    " FROM background_updates ORDER BY " +
-                    (has_ordering ? "ordering, update_name" : NaturalOrder(conn.engine()));
+  const storage::BackgroundUpdateStore store(storage::StoreOptions{conn.engine(), {}, false});
   std::set<std::string> names;
-  for (const auto& row : conn.Query(sql, {})) {
+  for (auto& row : store.List(conn)) {
     PendingUpdate u;
-    u.name = row.Text(0);
-    u.progress_json = row.Text(1);
-    u.depends_on = row.OptText(2);
-    u.ordering = static_cast<int>(row.Int(3));
+    u.name = std::move(row.name);
+    u.progress_json = std::move(row.progress_json);
+    u.depends_on = std::move(row.depends_on);
+    u.ordering = row.ordering;
     names.insert(u.name);
     out.push_back(std::move(u));
   }
@@ -66,21 +64,20 @@ BackgroundUpdater::BackgroundUpdater(Connection& conn, const HandlerRegistry& re
       registry_(registry),
       mode_(mode),
       settings_(std::move(settings)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      store_(storage::StoreOptions{conn.engine(), {}, false}) {}
 
 std::optional<std::string> BackgroundUpdater::PickRoundRobin() {
   if (queue_.empty()) {
     // Built only when empty, as Synapse did: an update whose dependency is pending now is not
     // added until the queue next runs dry.
-    auto rows = conn_.Query("SELECT update_name, depends_on FROM background_updates ORDER BY " +
-                                NaturalOrder(conn_.engine()),
-                            {});
+    auto rows = store_.InNaturalOrder(conn_);
     std::set<std::string> in_flight;
-    for (const auto& row : rows) in_flight.insert(row.Text(0));
+    for (const auto& row : rows) in_flight.insert(row.name);
     for (const auto& row : rows) {
-      std::string name = row.Text(0);
+      const std::string& name = row.name;
       if (!registry_.Find(name) || failed_.count(name)) continue;
-      if (row.IsNull(1) || !in_flight.count(row.Text(1))) queue_.push_back(name);
+      if (!row.depends_on || !in_flight.count(*row.depends_on)) queue_.push_back(name);
     }
   }
   if (queue_.empty()) return std::nullopt;
@@ -92,19 +89,16 @@ std::optional<std::string> BackgroundUpdater::PickRoundRobin() {
 
 std::optional<std::string> BackgroundUpdater::PickOneAtATime() {
   if (current_) {
-    if (conn_.QueryValue("SELECT 1 FROM background_updates WHERE update_name = ?", {*current_})) {
-      return current_;
-    }
+    if (store_.IsQueued(conn_, *current_)) return current_;
     current_.reset();  // someone removed it under us
   }
-  auto rows = conn_.Query(
-      "SELECT update_name, depends_on FROM background_updates ORDER BY ordering, update_name", {});
+  auto rows = store_.InOrdering(conn_);
   std::set<std::string> pending;
-  for (const auto& row : rows) pending.insert(row.Text(0));
+  for (const auto& row : rows) pending.insert(row.name);
   for (const auto& row : rows) {
-    std::string name = row.Text(0);
+    const std::string& name = row.name;
     if (!registry_.Find(name) || failed_.count(name)) continue;
-    std::string dep = row.Text(1);
+    const std::string dep = row.depends_on.value_or("");
     if (dep.empty() || !pending.count(dep)) {
       current_ = name;
       return current_;
@@ -133,8 +127,7 @@ std::optional<BatchRecord> BackgroundUpdater::RunOneBatch(std::chrono::milliseco
   for (int attempt = 0; attempt < 1000; ++attempt) {
     name = mode_ == schema::BackgroundRunner::kRoundRobin ? PickRoundRobin() : PickOneAtATime();
     if (!name) return std::nullopt;
-    progress_text = conn_.QueryValue(
-        "SELECT progress_json FROM background_updates WHERE update_name = ?", {*name});
+    progress_text = store_.Progress(conn_, *name);
     if (progress_text) break;
     std::erase(queue_, *name);
     if (current_ == name) current_.reset();

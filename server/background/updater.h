@@ -18,6 +18,7 @@
 
 #include "background/update_handler.h"
 #include "schema/catalogue.h"
+#include "storage/background_updates/background_update_store.h"
 #include "storage/database.h"
 
 namespace strata::background {
@@ -101,6 +102,7 @@ class BackgroundUpdater {
   schema::BackgroundRunner mode_;
   UpdateSettings settings_;
   Clock clock_;
+  storage::BackgroundUpdateStore store_;
   std::deque<std::string> queue_;       // round robin
   std::optional<std::string> current_;  // one at a time
   std::map<std::string, Performance> performance_;

@@ -1,6 +1,7 @@
-// The admin API's domain logic (/_synapse/admin): users, rooms, and, beyond Synapse 1.18 for
-// the console, background updates and read-only schema information. Every function REQUIRES
-// that the caller checked the requester is an admin (RequireAdmin).
+// The admin API's domain logic (/_synapse/admin): users (admin_users.cc), rooms
+// (admin_rooms.cc), and, beyond Synapse 1.18 for the console, background updates and schema
+// information (admin_background_updates.cc) and read-only diagnostics (admin_health.cc).
+// Every function REQUIRES that the caller checked the requester is an admin (RequireAdmin).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -77,13 +78,8 @@ nlohmann::json DirectoryHealth(Services& s);
 // this engine's form) and reports each one's answer or error and how long it took: the notes'
 // estimate of the upgrade's downtime. Nothing is written and writers are not blocked: on
 // SQLite each runs outside any transaction with PRAGMA query_only set; on PostgreSQL in a
-// READ ONLY transaction with a 60 s statement_timeout, rolled back. InvalidParam if `target`
-// is not a catalogued release.
+// READ ONLY transaction with a 60 s statement_timeout, rolled back (storage::RunReadOnlyQuery).
+// InvalidParam if `target` is not a catalogued release.
 nlohmann::json UpgradePrechecks(Services& s, const std::string& target);
-
-// Runs one statement so that it can neither write nor block writers: on SQLite outside any
-// transaction with PRAGMA query_only on (reset afterwards); on PostgreSQL in a READ ONLY
-// transaction with a 60 s statement_timeout, rolled back. Throws storage::DatabaseError.
-std::vector<storage::Row> RunReadOnlyQuery(storage::Connection& conn, const std::string& sql);
 
 }  // namespace strata::handlers

@@ -8,10 +8,12 @@
 #include "storage/membership/membership_store.h"
 #include "storage/profiles/profile_store.h"
 #include "storage/receipts/receipt_store.h"
+#include "storage/rooms/room_listing.h"
 #include "storage/rooms/room_store.h"
 #include "storage/state/state_store.h"
 #include "storage/stats/stats_store.h"
 #include "storage/user_directory/user_directory_store.h"
+#include "storage/users/user_listing.h"
 #include "storage/users/user_store.h"
 
 namespace strata::storage {
@@ -34,7 +36,9 @@ Stores::Stores(const StoreOptions& o)
       state(std::make_unique<StateStore>(o)),
       stats(std::make_unique<StatsStore>(o)),
       user_directory(std::make_unique<UserDirectoryStore>(o)),
-      users(std::make_unique<UserStore>(o)) {}
+      users(std::make_unique<UserStore>(o)),
+      user_listing(std::make_unique<UserListing>(o)),
+      room_listing(std::make_unique<RoomListing>(o)) {}
 
 Stores::~Stores() = default;
 

@@ -23,10 +23,12 @@ class EventStore;
 class MembershipStore;
 class ProfileStore;
 class ReceiptStore;
+class RoomListing;
 class RoomStore;
 class StateStore;
 class StatsStore;
 class UserDirectoryStore;
+class UserListing;
 class UserStore;
 
 struct Stores {
@@ -49,6 +51,9 @@ struct Stores {
   const std::unique_ptr<const StatsStore> stats;
   const std::unique_ptr<const UserDirectoryStore> user_directory;
   const std::unique_ptr<const UserStore> users;
+  // The admin API's listings.
+  const std::unique_ptr<const UserListing> user_listing;
+  const std::unique_ptr<const RoomListing> room_listing;
 };
 
 }  // namespace strata::storage

@@ -6,6 +6,7 @@
 
 #include "handlers/admin.h"
 #include "http_api/api_server.h"
+#include "storage/read_only_query.h"
 
 namespace strata {
 namespace {
@@ -277,22 +278,21 @@ TEST_P(AdminConsoleApiTest, PrecheckQueriesNeitherWriteNorBlockWriters) {
     writer->Begin();
     writer->Execute("INSERT INTO t VALUES (1)");
     const auto start = std::chrono::steady_clock::now();
-    auto rows = handlers::RunReadOnlyQuery(db.conn(), "SELECT COUNT(*) FROM t");
+    auto rows = storage::RunReadOnlyQuery(db.conn(), "SELECT COUNT(*) FROM t");
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].Int(0), 0);
-    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SELECT * FROM pragma_query_only")[0].Int(0),
-              1);
+    EXPECT_EQ(storage::RunReadOnlyQuery(db.conn(), "SELECT * FROM pragma_query_only")[0].Int(0), 1);
     writer->Commit();
     EXPECT_FALSE(db.conn().InTransaction());
     EXPECT_EQ(db.conn().QueryInt("PRAGMA query_only"), std::optional<int64_t>(0));
     EXPECT_EQ(db.conn().Execute("INSERT INTO t VALUES (2)"), 1);
   } else {
     db.conn().Execute("CREATE SEQUENCE s");
-    EXPECT_THROW(handlers::RunReadOnlyQuery(db.conn(), "SELECT nextval('s')"),
+    EXPECT_THROW(storage::RunReadOnlyQuery(db.conn(), "SELECT nextval('s')"),
                  storage::DatabaseError);
-    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SHOW statement_timeout")[0].Text(0), "1min");
-    EXPECT_EQ(handlers::RunReadOnlyQuery(db.conn(), "SHOW transaction_read_only")[0].Text(0), "on");
+    EXPECT_EQ(storage::RunReadOnlyQuery(db.conn(), "SHOW statement_timeout")[0].Text(0), "1min");
+    EXPECT_EQ(storage::RunReadOnlyQuery(db.conn(), "SHOW transaction_read_only")[0].Text(0), "on");
     EXPECT_FALSE(db.conn().InTransaction());
     // Nothing was consumed, and the session's own settings are untouched.
     EXPECT_EQ(db.conn().QueryInt("SELECT nextval('s')"), std::optional<int64_t>(1));

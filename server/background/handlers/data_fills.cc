@@ -14,6 +14,12 @@
 #include <vector>
 
 #include "background/update_handler.h"
+#include "storage/devices/device_bg_updates.h"
+#include "storage/events/event_bg_updates.h"
+#include "storage/rooms/room_bg_updates.h"
+#include "storage/state/state_bg_updates.h"
+#include "storage/stats/stats_bg_updates.h"
+#include "storage/users/user_bg_updates.h"
 #include "util/logging.h"
 
 namespace strata::background {
@@ -21,9 +27,6 @@ namespace {
 
 using nlohmann::json;
 using storage::Connection;
-using storage::Engine;
-using storage::Params;
-using storage::Row;
 
 constexpr const char* kLogger = "strata.background";
 
@@ -34,35 +37,6 @@ constexpr const char* kLogger = "strata.background";
 std::string ProgressText(const json& progress, const char* key) {
   auto it = progress.find(key);
   return it != progress.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// One page of a keyset walk: `sql` selects the rows whose key sorts after the values bound from
-// `after_key`, in key order, and ends in `LIMIT ?`. Every data update here walks its table this
-// way, so a restart continues after the last key a committed batch saved.
-std::vector<Row> PageAfter(Connection& conn, const std::string& sql, Params after_key,
-                           int64_t limit) {
-  after_key.emplace_back(static_cast<long long>(limit));
-  return conn.Query(sql, after_key);
-}
-
-// "?, ?, ?" for an IN list of `n` values.
-std::string Placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
-  return out;
-}
-
-// Runs `fn(sql_in_list, params)` over `keys` in slices small enough for either engine's limit
-// on bound parameters (batch sizes grow with speed, and IN lists with them).
-template <typename Fn>
-void ForEachChunk(const std::vector<std::string>& keys, Fn&& fn) {
-  constexpr size_t kChunk = 500;
-  for (size_t start = 0; start < keys.size(); start += kChunk) {
-    size_t end = std::min(keys.size(), start + kChunk);
-    Params params(keys.begin() + static_cast<std::ptrdiff_t>(start),
-                  keys.begin() + static_cast<std::ptrdiff_t>(end));
-    fn("(" + Placeholders(end - start) + ")", params);
-  }
 }
 
 // The text as a JSON object, or nullopt if it is not one.
@@ -78,12 +52,8 @@ const json* ContentOf(const json& event) {
   return it != event.end() && it->is_object() ? &*it : nullptr;
 }
 
-int64_t NowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-int64_t RowCount(const std::vector<Row>& rows) {
+template <typename T>
+int64_t RowCount(const std::vector<T>& rows) {
   return static_cast<int64_t>(rows.size());
 }
 
@@ -99,29 +69,18 @@ int64_t FinishNow(BatchContext& ctx) {
 // users.deactivated arrived in 1.1; before it, a deactivated account was one with no password,
 // no access token and no third-party id. Non-guest, non-appservice users are walked by name.
 
-constexpr const char* kDeactivationCandidatesSql =
-    "SELECT u.name, COUNT(t.token), COUNT(p.address) FROM users u "
-    "LEFT JOIN access_tokens t ON t.user_id = u.name "
-    "LEFT JOIN user_threepids p ON p.user_id = u.name "
-    "WHERE (u.password_hash IS NULL OR u.password_hash = '') "
-    "AND (u.appservice_id IS NULL OR u.appservice_id = '') "
-    "AND u.is_guest = 0 AND u.name > ? "
-    "GROUP BY u.name ORDER BY u.name LIMIT ?";
-
 int64_t SetDeactivatedFlag(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto users =
-      PageAfter(conn, kDeactivationCandidatesSql, {ProgressText(progress, "user_id")}, batch_size);
+  const storage::UserBgUpdates store(ctx.store_options());
+  auto users = store.DeactivationCandidates(conn, ProgressText(progress, "user_id"), batch_size);
   if (users.empty()) {
     ctx.Finish();
     return 0;
   }
-  for (const Row& user : users) {
-    if (user.Int(1) == 0 && user.Int(2) == 0) {
-      conn.Execute("UPDATE users SET deactivated = 1 WHERE name = ?", {user.Text(0)});
-    }
+  for (const auto& user : users) {
+    if (user.tokens == 0 && user.threepids == 0) store.MarkDeactivated(conn, user.name);
   }
-  ctx.SaveProgress({{"user_id", users.back().Text(0)}});
+  ctx.SaveProgress({{"user_id", users.back().name}});
   // A short page was the last one: Synapse ends here rather than spending a batch on nothing.
   if (RowCount(users) < batch_size) ctx.Finish();
   return RowCount(users);
@@ -133,36 +92,20 @@ int64_t SetDeactivatedFlag(BatchContext& ctx, const json& progress, int64_t batc
 // Copies each device's newest user_ips row (last_seen, ip, user_agent) into the devices columns
 // 1.4 added. Devices are walked by (user_id, device_id); one with no user_ips row is left NULL.
 
-constexpr const char* kNewestDeviceIpsSql =
-    "SELECT ip.last_seen, ip.ip, ip.user_agent, newest.user_id, newest.device_id FROM ("
-    "  SELECT d.user_id, d.device_id, MAX(i.last_seen) AS last_seen FROM devices d"
-    "  INNER JOIN user_ips i ON i.user_id = d.user_id AND i.device_id = d.device_id"
-    "  WHERE (d.user_id, d.device_id) > (?, ?)"
-    "  GROUP BY d.user_id, d.device_id ORDER BY d.user_id, d.device_id LIMIT ?"
-    ") newest INNER JOIN user_ips ip ON ip.user_id = newest.user_id"
-    "  AND ip.device_id = newest.device_id AND ip.last_seen = newest.last_seen "
-    "ORDER BY newest.user_id, newest.device_id";
-
 int64_t FillDevicesLastSeen(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto rows =
-      PageAfter(conn, kNewestDeviceIpsSql,
-                {ProgressText(progress, "last_user_id"), ProgressText(progress, "last_device_id")},
-                batch_size);
+  const storage::DeviceBgUpdates store(ctx.store_options());
+  auto rows = store.NewestDeviceIps(conn, ProgressText(progress, "last_user_id"),
+                                    ProgressText(progress, "last_device_id"), batch_size);
   if (rows.empty()) {
     ctx.Finish();
     return 0;
   }
   // Two user_ips rows sharing the newest last_seen update the device twice; the last one wins,
   // as in Synapse.
-  for (const Row& row : rows) {
-    conn.Execute(
-        "UPDATE devices SET last_seen = ?, ip = ?, user_agent = ? "
-        "WHERE user_id = ? AND device_id = ?",
-        {row.OptText(0), row.OptText(1), row.OptText(2), row.Text(3), row.Text(4)});
-  }
+  for (const auto& row : rows) store.SetLastSeen(conn, row);
   ctx.SaveProgress(
-      {{"last_user_id", rows.back().Text(3)}, {"last_device_id", rows.back().Text(4)}});
+      {{"last_user_id", rows.back().user_id}, {"last_device_id", rows.back().device_id}});
   return RowCount(rows);
 }
 
@@ -173,11 +116,6 @@ int64_t FillDevicesLastSeen(BatchContext& ctx, const json& progress, int64_t bat
 // row yet (MSC2326), walking event_json by event_id.
 
 constexpr const char* kLabelsKey = "org.matrix.labels";
-
-constexpr const char* kUnlabelledEventsSql =
-    "SELECT ej.event_id, ej.json FROM event_json ej "
-    "LEFT JOIN event_labels el ON el.event_id = ej.event_id "
-    "WHERE ej.event_id > ? AND el.label IS NULL ORDER BY ej.event_id LIMIT ?";
 
 // The event's string labels, each once (a repeated label would break event_labels' primary key
 // and with it the whole batch). Anything but an array carries no labels.
@@ -195,7 +133,8 @@ std::vector<std::string> LabelsOf(const json& event) {
 
 // Writes one event's labels. An event whose JSON is unusable gets none, with a warning; it still
 // counts as processed so the walk moves past it.
-void StoreLabels(Connection& conn, const std::string& event_id, const std::string& json_text) {
+void StoreLabels(Connection& conn, const storage::EventBgUpdates& store,
+                 const std::string& event_id, const std::string& json_text) {
   auto event = ParseObject(json_text);
   auto labels = event ? LabelsOf(*event) : std::vector<std::string>{};
   if (labels.empty()) {
@@ -214,23 +153,20 @@ void StoreLabels(Connection& conn, const std::string& event_id, const std::strin
     return;
   }
   for (const std::string& label : labels) {
-    conn.Execute(
-        "INSERT INTO event_labels (event_id, label, room_id, topological_ordering) "
-        "VALUES (?, ?, ?, ?)",
-        {event_id, label, room->get<std::string>(), static_cast<long long>(depth->get<int64_t>())});
+    store.InsertLabel(conn, event_id, label, room->get<std::string>(), depth->get<int64_t>());
   }
 }
 
 int64_t StoreEventLabels(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto events =
-      PageAfter(conn, kUnlabelledEventsSql, {ProgressText(progress, "last_event_id")}, batch_size);
+  const storage::EventBgUpdates store(ctx.store_options());
+  auto events = store.UnlabelledEvents(conn, ProgressText(progress, "last_event_id"), batch_size);
   if (events.empty()) {
     ctx.Finish();
     return 0;
   }
-  for (const Row& event : events) StoreLabels(conn, event.Text(0), event.Text(1));
-  ctx.SaveProgress({{"last_event_id", events.back().Text(0)}});
+  for (const auto& event : events) StoreLabels(conn, store, event.event_id, event.json);
+  ctx.SaveProgress({{"last_event_id", events.back().event_id}});
   return RowCount(events);
 }
 
@@ -243,21 +179,15 @@ int64_t StoreEventLabels(BatchContext& ctx, const json& progress, int64_t batch_
 
 int64_t FillRedactionsReceivedTs(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
+  const storage::EventBgUpdates store(ctx.store_options());
   const std::string after = ProgressText(progress, "last_event_id");
-  auto redactions = PageAfter(
-      conn, "SELECT event_id FROM redactions WHERE event_id > ? ORDER BY event_id LIMIT ?", {after},
-      batch_size);
+  auto redactions = store.RedactionsAfter(conn, after, batch_size);
   if (redactions.empty()) {
     ctx.Finish();
     return 0;
   }
-  const std::string upper = redactions.back().Text(0);
-  conn.Execute(
-      "UPDATE redactions SET received_ts = ("
-      "  SELECT COALESCE(e.received_ts, e.origin_server_ts, ?) FROM events e"
-      "  WHERE e.event_id = redactions.event_id) "
-      "WHERE event_id > ? AND event_id <= ?",
-      {static_cast<long long>(NowMs()), after, upper});
+  const std::string upper = redactions.back();
+  store.FillRedactionsReceivedTs(conn, after, upper, ctx.NowMs());
   ctx.SaveProgress({{"last_event_id", upper}});
   return RowCount(redactions);
 }
@@ -269,15 +199,7 @@ int64_t FillRedactionsReceivedTs(BatchContext& ctx, const json& progress, int64_
 // back, then drop the helper index event_fix_redactions_bytes_create_index built for the job.
 
 int64_t FixRedactionsBytes(BatchContext& ctx, const json&, int64_t) {
-  Connection& conn = ctx.conn();
-  if (conn.engine() == Engine::kPostgres) {
-    conn.Execute(
-        "UPDATE event_json SET json = convert_from(event_json.json::bytea, 'utf8') "
-        "FROM redactions WHERE redactions.have_censored "
-        "AND event_json.event_id = redactions.redacts AND event_json.json NOT LIKE '{%'");
-  }
-  // IF EXISTS: only the PostgreSQL delta queues this, but a row copied onto SQLite must still end.
-  conn.Execute("DROP INDEX IF EXISTS redactions_censored_redacts");
+  storage::EventBgUpdates(ctx.store_options()).FixRedactionsBytes(ctx.conn());
   return FinishNow(ctx);
 }
 
@@ -287,44 +209,21 @@ int64_t FixRedactionsBytes(BatchContext& ctx, const json&, int64_t) {
 // Unpublishes public rooms whose current state has an m.room.tombstone, as a room upgrade does
 // today, recording each change on public_room_list_stream. Walks published rooms by room_id.
 
-constexpr const char* kTombstonedPublicRoomsSql =
-    "SELECT r.room_id FROM rooms r "
-    "INNER JOIN current_state_events cse ON cse.room_id = r.room_id "
-    "WHERE r.room_id > ? AND r.is_public "
-    "AND cse.type = 'm.room.tombstone' AND cse.state_key = '' "
-    "ORDER BY r.room_id LIMIT ?";
-
-// The id Synapse's stream generator for public_room_list_stream hands out next: one past the
-// larger of the table's maximum and 1 (its floor for an empty table).
-int64_t NextPublicRoomStreamId(Connection& conn) {
-  int64_t current = conn.QueryInt("SELECT MAX(stream_id) FROM public_room_list_stream").value_or(0);
-  return std::max<int64_t>(current, 1) + 1;
-}
-
-// Synapse's set_room_is_public(room, false). Its check for a redundant stream row matches
-// appservice_id = NULL, which never holds, so it always appends one; so does Strata.
-void UnpublishRoom(Connection& conn, const std::string& room_id) {
-  conn.Execute("UPDATE rooms SET is_public = ? WHERE room_id = ?", {false, room_id});
-  conn.Execute(
-      "INSERT INTO public_room_list_stream (stream_id, room_id, visibility, appservice_id, "
-      "network_id) VALUES (?, ?, ?, NULL, NULL)",
-      {static_cast<long long>(NextPublicRoomStreamId(conn)), room_id, false});
-}
-
 int64_t RemoveTombstonedRooms(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto rooms =
-      PageAfter(conn, kTombstonedPublicRoomsSql, {ProgressText(progress, "room_id")}, batch_size);
+  const storage::RoomBgUpdates store(ctx.store_options());
+  auto rooms = store.TombstonedPublicRooms(conn, ProgressText(progress, "room_id"), batch_size);
   if (rooms.empty()) {
     ctx.Finish();
     return 0;
   }
-  for (const Row& room : rooms) {
-    STRATA_LOG(Info, kLogger) << "Removing tombstoned room " << room.Text(0)
-                              << " from the directory";
-    UnpublishRoom(conn, room.Text(0));
+  // Synapse's set_room_is_public(room, false). Its check for a redundant stream row matches
+  // appservice_id = NULL, which never holds, so it always appends one; so does Strata.
+  for (const std::string& room : rooms) {
+    STRATA_LOG(Info, kLogger) << "Removing tombstoned room " << room << " from the directory";
+    store.Unpublish(conn, room);
   }
-  ctx.SaveProgress({{"room_id", rooms.back().Text(0)}});
+  ctx.SaveProgress({{"room_id", rooms.back()}});
   return RowCount(rooms);
 }
 
@@ -335,46 +234,34 @@ int64_t RemoveTombstonedRooms(BatchContext& ctx, const json& progress, int64_t b
 // min_lifetime / max_lifetime (NULL where absent, so the server default applies). Walks
 // current_state_events by room_id.
 
-constexpr const char* kRetentionStateSql =
-    "SELECT cse.room_id, cse.event_id, ej.json FROM current_state_events cse "
-    "LEFT JOIN event_json ej ON ej.event_id = cse.event_id "
-    "WHERE cse.room_id > ? AND cse.type = 'm.room.retention' "
-    "ORDER BY cse.room_id LIMIT ?";
-
 // A lifetime from the policy; only integers fit the BIGINT column, anything else means "unset".
-storage::Value Lifetime(const json* policy, const char* key) {
-  if (!policy) return {};
+std::optional<int64_t> Lifetime(const json* policy, const char* key) {
+  if (!policy) return std::nullopt;
   auto it = policy->find(key);
-  if (it == policy->end() || !it->is_number_integer()) return {};
-  return static_cast<long long>(it->get<int64_t>());
+  if (it == policy->end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int64_t>();
 }
 
-void InsertRetentionRow(Connection& conn, const Row& state) {
-  std::optional<json> event = state.IsNull(2) ? std::nullopt : ParseObject(state.Text(2));
+void InsertRetentionRow(Connection& conn, const storage::RoomBgUpdates& store,
+                        const storage::RoomStateJson& state) {
+  std::optional<json> event = state.json ? ParseObject(*state.json) : std::nullopt;
   const json* policy = event ? ContentOf(*event) : nullptr;
   // Insert-if-absent: the server may already have written the row for a policy sent while the
   // update was pending, and a duplicate key would fail the batch for good.
-  if (conn.QueryValue("SELECT 1 FROM room_retention WHERE room_id = ? AND event_id = ?",
-                      {state.Text(0), state.Text(1)})) {
-    return;
-  }
-  conn.Execute(
-      "INSERT INTO room_retention (room_id, event_id, min_lifetime, max_lifetime) "
-      "VALUES (?, ?, ?, ?)",
-      {state.Text(0), state.Text(1), Lifetime(policy, "min_lifetime"),
-       Lifetime(policy, "max_lifetime")});
+  store.InsertRetentionIfAbsent(conn, state.room_id, state.event_id,
+                                Lifetime(policy, "min_lifetime"), Lifetime(policy, "max_lifetime"));
 }
 
 int64_t InsertRoomRetention(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto states =
-      PageAfter(conn, kRetentionStateSql, {ProgressText(progress, "room_id")}, batch_size);
+  const storage::RoomBgUpdates store(ctx.store_options());
+  auto states = store.RetentionState(conn, ProgressText(progress, "room_id"), batch_size);
   if (states.empty()) {
     ctx.Finish();
     return batch_size;
   }
-  for (const Row& state : states) InsertRetentionRow(conn, state);
-  ctx.SaveProgress({{"room_id", states.back().Text(0)}});
+  for (const auto& state : states) InsertRetentionRow(conn, store, state);
+  ctx.SaveProgress({{"room_id", states.back().room_id}});
   if (RowCount(states) < batch_size) ctx.Finish();
   return batch_size;  // Synapse reports the batch size, not the rows, to its speed estimate
 }
@@ -389,82 +276,17 @@ int64_t InsertRoomRetention(BatchContext& ctx, const json& progress, int64_t bat
 // (device_lists_remote_extremeties), since updates for them may have been missed. Walks rooms
 // by room_id.
 
-std::vector<std::string> RoomsAfter(Connection& conn, const std::string& after, int64_t limit) {
-  std::vector<std::string> rooms;
-  for (const Row& row :
-       PageAfter(conn,
-                 "SELECT DISTINCT room_id FROM current_state_events WHERE room_id > ? "
-                 "ORDER BY room_id LIMIT ?",
-                 {after}, limit)) {
-    rooms.push_back(row.Text(0));
-  }
-  return rooms;
-}
-
-// The rooms in (after, last] where some local user is joined.
-std::set<std::string> RoomsWithLocalMembers(Connection& conn, const std::string& after,
-                                            const std::string& last,
-                                            const std::string& server_name) {
-  std::set<std::string> rooms;
-  for (const Row& row : conn.Query("SELECT room_id FROM current_state_events "
-                                   "WHERE room_id > ? AND room_id <= ? "
-                                   "AND type = 'm.room.member' AND membership = 'join' "
-                                   "AND state_key LIKE ? GROUP BY room_id",
-                                   {after, last, "%:" + server_name})) {
-    rooms.insert(row.Text(0));
-  }
-  return rooms;
-}
-
-std::set<std::string> JoinedMembersOf(Connection& conn, const std::vector<std::string>& rooms) {
-  std::set<std::string> users;
-  ForEachChunk(rooms, [&](const std::string& in_list, const Params& params) {
-    for (const Row& row :
-         conn.Query("SELECT state_key FROM current_state_events WHERE room_id IN " + in_list +
-                        " AND type = 'm.room.member' AND membership = 'join'",
-                    params)) {
-      users.insert(row.Text(0));
-    }
-  });
-  return users;
-}
-
-void DeleteRoomsState(Connection& conn, const std::vector<std::string>& rooms) {
-  ForEachChunk(rooms, [&](const std::string& in_list, const Params& params) {
-    conn.Execute("DELETE FROM current_state_events WHERE room_id IN " + in_list, params);
-    conn.Execute("DELETE FROM event_forward_extremities WHERE room_id IN " + in_list, params);
-  });
-}
-
-// Stops tracking the device lists of those `users` who are joined to no room we still hold.
-void UnsubscribeDeviceLists(Connection& conn, const std::set<std::string>& users) {
-  std::vector<std::string> candidates(users.begin(), users.end());
-  std::set<std::string> still_shared;
-  ForEachChunk(candidates, [&](const std::string& in_list, const Params& params) {
-    for (const Row& row : conn.Query("SELECT state_key FROM current_state_events "
-                                     "WHERE type = 'm.room.member' AND membership = 'join' "
-                                     "AND state_key IN " +
-                                         in_list + " GROUP BY state_key",
-                                     params)) {
-      still_shared.insert(row.Text(0));
-    }
-  });
-  for (const std::string& user : candidates) {
-    if (still_shared.count(user)) continue;
-    conn.Execute("DELETE FROM device_lists_remote_extremeties WHERE user_id = ?", {user});
-  }
-}
-
 int64_t DeleteOldCurrentState(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
+  const storage::StateBgUpdates store(ctx.store_options());
   const std::string after = ProgressText(progress, "last_room_id");
-  auto rooms = RoomsAfter(conn, after, batch_size);
+  auto rooms = store.RoomsAfter(conn, after, batch_size);
   if (rooms.empty()) {
     ctx.Finish();
     return batch_size;
   }
 
-  auto joined = RoomsWithLocalMembers(conn, after, rooms.back(), ctx.settings().server_name);
+  auto joined = store.RoomsWithLocalMembers(conn, after, rooms.back(), ctx.settings().server_name);
   std::vector<std::string> left;
   for (const std::string& room : rooms) {
     if (!joined.count(room)) left.push_back(room);
@@ -473,10 +295,11 @@ int64_t DeleteOldCurrentState(BatchContext& ctx, const json& progress, int64_t b
     STRATA_LOG(Info, kLogger) << "Deleting current state of " << left.size()
                               << " rooms with no local members";
   }
-  auto remote_members = JoinedMembersOf(conn, left);
-  DeleteRoomsState(conn, left);
+  auto remote_members = store.JoinedMembersOf(conn, left);
+  store.DeleteRoomsState(conn, left);
   ctx.SaveProgress({{"last_room_id", rooms.back()}});
-  UnsubscribeDeviceLists(conn, remote_members);
+  // Remote users who now share no room with us lose their device-list subscription.
+  store.UnsubscribeDeviceLists(conn, remote_members);
   return batch_size;
 }
 
@@ -487,10 +310,7 @@ int64_t DeleteOldCurrentState(BatchContext& ctx, const json& progress, int64_t b
 // rows; each duplicated key is replaced by one unsent row carrying the newest ts. Walks the
 // duplicated keys in key order.
 
-struct PokeKey {
-  int64_t stream_id = 0;
-  std::string destination, user_id, device_id;
-};
+using storage::PokeKey;
 
 PokeKey LastPoke(const json& progress) {
   PokeKey key;
@@ -506,46 +326,22 @@ PokeKey LastPoke(const json& progress) {
   return key;
 }
 
-constexpr const char* kDuplicatePokesSql =
-    "SELECT stream_id, destination, user_id, device_id, MAX(ts) "
-    "FROM device_lists_outbound_pokes "
-    "WHERE (stream_id, destination, user_id, device_id) > (?, ?, ?, ?) "
-    "GROUP BY stream_id, destination, user_id, device_id HAVING COUNT(*) > 1 "
-    "ORDER BY stream_id, destination, user_id, device_id LIMIT ?";
-
-void CollapsePoke(Connection& conn, const Row& dup) {
-  Params key = {static_cast<long long>(dup.Int(0)), dup.Text(1), dup.Text(2), dup.Text(3)};
-  conn.Execute(
-      "DELETE FROM device_lists_outbound_pokes "
-      "WHERE stream_id = ? AND destination = ? AND user_id = ? AND device_id = ?",
-      key);
-  key.emplace_back(false);
-  key.emplace_back(static_cast<long long>(dup.Int(4)));
-  conn.Execute(
-      "INSERT INTO device_lists_outbound_pokes (stream_id, destination, user_id, device_id, "
-      "sent, ts) VALUES (?, ?, ?, ?, ?, ?)",
-      key);
-}
-
 int64_t RemoveDuplicateOutboundPokes(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  PokeKey last = LastPoke(progress);
-  auto dups = PageAfter(
-      conn, kDuplicatePokesSql,
-      {static_cast<long long>(last.stream_id), last.destination, last.user_id, last.device_id},
-      batch_size);
+  const storage::DeviceBgUpdates store(ctx.store_options());
+  auto dups = store.DuplicatePokes(conn, LastPoke(progress), batch_size);
   if (dups.empty()) {
     ctx.Finish();
     return 0;
   }
-  for (const Row& dup : dups) CollapsePoke(conn, dup);
-  const Row& tail = dups.back();
+  for (const auto& dup : dups) store.CollapsePoke(conn, dup);
+  const auto& tail = dups.back();
   ctx.SaveProgress({{"last_row",
-                     {{"stream_id", tail.Int(0)},
-                      {"destination", tail.Text(1)},
-                      {"user_id", tail.Text(2)},
-                      {"device_id", tail.Text(3)},
-                      {"ts", tail.Int(4)},
+                     {{"stream_id", tail.key.stream_id},
+                      {"destination", tail.key.destination},
+                      {"user_id", tail.key.user_id},
+                      {"device_id", tail.key.device_id},
+                      {"ts", tail.newest_ts},
                       {"sent", false}}}});
   return RowCount(dups);
 }
@@ -556,12 +352,6 @@ int64_t RemoveDuplicateOutboundPokes(BatchContext& ctx, const json& progress, in
 // Fills rooms.room_version from the m.room.create event in current state (content.room_version,
 // "1" when absent), adding the rooms row (not public, creator from the event) if it is missing.
 // Walks current_state_events by room_id.
-
-constexpr const char* kCreateEventsSql =
-    "SELECT cse.room_id, ej.json FROM current_state_events cse "
-    "INNER JOIN event_json ej ON ej.room_id = cse.room_id AND ej.event_id = cse.event_id "
-    "WHERE cse.room_id > ? AND cse.type = 'm.room.create' AND cse.state_key = '' "
-    "ORDER BY cse.room_id LIMIT ?";
 
 struct CreateInfo {
   std::string room_version = "1";  // the version of a room whose create event names none
@@ -582,25 +372,19 @@ CreateInfo ReadCreateEvent(const std::string& json_text) {
   return info;
 }
 
-void SetRoomVersion(Connection& conn, const std::string& room_id, const CreateInfo& info) {
-  if (conn.Execute("UPDATE rooms SET room_version = ? WHERE room_id = ?",
-                   {info.room_version, room_id}) > 0) {
-    return;
-  }
-  conn.Execute("INSERT INTO rooms (room_id, room_version, is_public, creator) VALUES (?, ?, ?, ?)",
-               {room_id, info.room_version, false, info.creator});
-}
-
 int64_t AddRoomsRoomVersion(BatchContext& ctx, const json& progress, int64_t batch_size) {
   Connection& conn = ctx.conn();
-  auto creates = PageAfter(conn, kCreateEventsSql, {ProgressText(progress, "room_id")}, batch_size);
+  const storage::RoomBgUpdates store(ctx.store_options());
+  auto creates = store.CreateEvents(conn, ProgressText(progress, "room_id"), batch_size);
   if (creates.empty()) {
     ctx.Finish();
     return batch_size;
   }
-  for (const Row& create : creates)
-    SetRoomVersion(conn, create.Text(0), ReadCreateEvent(create.Text(1)));
-  ctx.SaveProgress({{"room_id", creates.back().Text(0)}});
+  for (const auto& create : creates) {
+    const CreateInfo info = ReadCreateEvent(create.json.value_or(""));
+    store.SetRoomVersion(conn, create.room_id, info.room_version, info.creator);
+  }
+  ctx.SaveProgress({{"room_id", creates.back().room_id}});
   return batch_size;
 }
 
@@ -613,55 +397,21 @@ int64_t AddRoomsRoomVersion(BatchContext& ctx, const json& progress, int64_t bat
 // old work while the old tables are there and end at once otherwise, which is each release's
 // behaviour for the schema it runs on. (populate_stats_process_rooms is in stats.cc.)
 
-constexpr const char* kStagingRooms = "_temp_populate_stats_rooms";
-constexpr const char* kStagingPosition = "_temp_populate_stats_position";
-
-// Stages every room that has current state and no earliest-token row, biggest first to process,
-// and records the state-delta position the old stats processor resumes from afterwards.
-void BuildLegacyStatsStaging(Connection& conn) {
-  const std::string rooms = kStagingRooms;
-  const int64_t position =
-      conn.QueryInt("SELECT COALESCE(MAX(stream_id), -1) FROM current_state_delta_stream")
-          .value_or(-1);
-  conn.Execute("DROP TABLE IF EXISTS " + rooms);
-  conn.Execute("CREATE TABLE IF NOT EXISTS " + rooms +
-               " (room_id TEXT NOT NULL, events BIGINT NOT NULL)");
-  conn.Execute("CREATE INDEX " + rooms + "_events ON " + rooms + " (events)");
-  conn.Execute("CREATE INDEX " + rooms + "_id ON " + rooms + " (room_id)");
-  conn.Execute(std::string("CREATE TABLE IF NOT EXISTS ") + kStagingPosition +
-               " (position TEXT NOT NULL)");
-  conn.Execute("INSERT INTO " + rooms +
-               " (room_id, events) SELECT c.room_id, COUNT(*) FROM current_state_events c "
-               "LEFT JOIN room_stats_earliest_token t ON t.room_id = c.room_id "
-               "WHERE t.room_id IS NULL GROUP BY c.room_id");
-  conn.Execute(std::string("INSERT INTO ") + kStagingPosition + " (position) VALUES (?)",
-               {std::to_string(position)});
-}
-
 int64_t PopulateStatsCreateTables(BatchContext& ctx, const json&, int64_t) {
-  Connection& conn = ctx.conn();
-  if (ctx.settings().stats_enabled && conn.TableExists("room_stats_earliest_token")) {
-    BuildLegacyStatsStaging(conn);
+  // Stages every room that has current state and no earliest-token row, biggest first to
+  // process, and records the state-delta position the old stats processor resumes from.
+  const storage::StatsBgUpdates store(ctx.store_options());
+  if (ctx.settings().stats_enabled && store.HasLegacyStatsTables(ctx.conn())) {
+    store.BuildLegacyStatsStaging(ctx.conn());
   }
   return FinishNow(ctx);
 }
 
-// Moves the old stats processor to the staged position and drops the staging tables.
-void FinishLegacyStatsStaging(Connection& conn) {
-  auto position =
-      conn.QueryValue(std::string("SELECT position FROM ") + kStagingPosition + " LIMIT 1");
-  if (position && conn.TableExists("stats_stream_pos")) {
-    conn.Execute("UPDATE stats_stream_pos SET stream_id = ?",
-                 {static_cast<long long>(std::stoll(*position))});
-  }
-  conn.Execute(std::string("DROP TABLE IF EXISTS ") + kStagingRooms);
-  conn.Execute(std::string("DROP TABLE IF EXISTS ") + kStagingPosition);
-}
-
 int64_t PopulateStatsCleanup(BatchContext& ctx, const json&, int64_t) {
-  Connection& conn = ctx.conn();
-  if (ctx.settings().stats_enabled && conn.TableExists(kStagingPosition)) {
-    FinishLegacyStatsStaging(conn);
+  // Moves the old stats processor to the staged position and drops the staging tables.
+  const storage::StatsBgUpdates store(ctx.store_options());
+  if (ctx.settings().stats_enabled && store.HasLegacyStatsStaging(ctx.conn())) {
+    store.FinishLegacyStatsStaging(ctx.conn());
   }
   return FinishNow(ctx);
 }

@@ -3,7 +3,8 @@
 //
 //   PostgreSQL: DROP INDEX IF EXISTS, then CREATE [UNIQUE] INDEX ... [WHERE ...].
 //   SQLite:     CREATE [UNIQUE] INDEX IF NOT EXISTS ..., never partial; nothing if psql_only.
-//   Either way the update ends after its one batch.
+//   Either way the update ends after its one batch. The SQL of each engine is in
+//   storage/background_updates/{sqlite,postgres}/build_index.cc.
 //
 // Synapse builds the PostgreSQL index CONCURRENTLY on an autocommit connection, so writers are
 // not blocked while it builds. Strata's runner wraps every batch in a transaction (the progress
@@ -17,143 +18,115 @@
 #include <string>
 
 #include "background/update_handler.h"
+#include "storage/background_updates/background_update_store.h"
 
 namespace strata::background {
 namespace {
 
 struct IndexSpec {
-  const char* update;           // background_updates.update_name
-  const char* index;            // the index's name
-  const char* table;            // the table it indexes
-  const char* columns;          // column list, as written inside the parentheses
-  const char* where = nullptr;  // partial-index predicate (PostgreSQL only)
-  bool unique = false;
-  bool psql_only = false;  // SQLite gets no index at all
+  const char* update;  // background_updates.update_name
+  storage::IndexDefinition index;
 };
 
 constexpr IndexSpec kIndexUpdates[] = {
     // Queued by the 1.0.0 .. 1.18.0 deltas.
     {.update = "room_membership_forgotten_idx",  // 56/room_membership_idx.sql (1.3.0)
-     .index = "room_memberships_user_room_forgotten",
-     .table = "room_memberships",
-     .columns = "user_id, room_id",
-     .where = "forgotten = 1"},
+     .index = {.index = "room_memberships_user_room_forgotten",
+               .table = "room_memberships",
+               .columns = "user_id, room_id",
+               .where = "forgotten = 1"}},
     {.update = "redactions_have_censored_ts_idx",  // 56/redaction_censor2.sql
-     .index = "redactions_have_censored_ts",
-     .table = "redactions",
-     .columns = "received_ts",
-     .where = "NOT have_censored"},
-    {.update = "event_fix_redactions_bytes_create_index",  // 56/redaction_censor3_fix_update
-     .index = "redactions_censored_redacts",               // .sql.postgres (1.4.1); dropped by
-     .table = "redactions",                                // event_fix_redactions_bytes
-     .columns = "redacts",
-     .where = "have_censored"},
+     .index = {.index = "redactions_have_censored_ts",
+               .table = "redactions",
+               .columns = "received_ts",
+               .where = "NOT have_censored"}},
+    // 56/redaction_censor3_fix_update.sql.postgres (1.4.1); dropped by event_fix_redactions_bytes
+    {.update = "event_fix_redactions_bytes_create_index",
+     .index = {.index = "redactions_censored_redacts",
+               .table = "redactions",
+               .columns = "redacts",
+               .where = "have_censored"}},
     {.update = "state_groups_room_id_idx",  // 56/state_group_room_idx.sql (1.8.0)
-     .index = "state_groups_room_id_idx",
-     .table = "state_groups",
-     .columns = "room_id"},
+     .index = {.index = "state_groups_room_id_idx", .table = "state_groups", .columns = "room_id"}},
 
     // Queued before 1.0 and still handled by 1.18.
     {.update = "user_ips_device_index",
-     .index = "user_ips_device_id",
-     .table = "user_ips",
-     .columns = "user_id, device_id, last_seen"},
+     .index = {.index = "user_ips_device_id",
+               .table = "user_ips",
+               .columns = "user_id, device_id, last_seen"}},
     {.update = "user_ips_last_seen_index",
-     .index = "user_ips_last_seen",
-     .table = "user_ips",
-     .columns = "user_id, last_seen"},
+     .index = {.index = "user_ips_last_seen",
+               .table = "user_ips",
+               .columns = "user_id, last_seen"}},
     {.update = "user_ips_last_seen_only_index",
-     .index = "user_ips_last_seen_only",
-     .table = "user_ips",
-     .columns = "last_seen"},
+     .index = {.index = "user_ips_last_seen_only", .table = "user_ips", .columns = "last_seen"}},
     {.update = "user_ips_device_unique_index",
-     .index = "user_ips_user_token_ip_unique_index",
-     .table = "user_ips",
-     .columns = "user_id, access_token, ip",
-     .unique = true},
+     .index = {.index = "user_ips_user_token_ip_unique_index",
+               .table = "user_ips",
+               .columns = "user_id, access_token, ip",
+               .unique = true}},
     {.update = "event_contains_url_index",
-     .index = "event_contains_url_index",
-     .table = "events",
-     .columns = "room_id, topological_ordering, stream_ordering",
-     .where = "contains_url = true AND outlier = false"},
+     .index = {.index = "event_contains_url_index",
+               .table = "events",
+               .columns = "room_id, topological_ordering, stream_ordering",
+               .where = "contains_url = true AND outlier = false"}},
     {.update = "event_search_event_id_idx",  // SQLite's event_search is an FTS table
-     .index = "event_search_event_id_idx",
-     .table = "event_search",
-     .columns = "event_id",
-     .unique = true,
-     .psql_only = true},
+     .index = {.index = "event_search_event_id_idx",
+               .table = "event_search",
+               .columns = "event_id",
+               .unique = true,
+               .psql_only = true}},
     {.update = "access_tokens_device_index",
-     .index = "access_tokens_device_id",
-     .table = "access_tokens",
-     .columns = "user_id, device_id"},
+     .index = {.index = "access_tokens_device_id",
+               .table = "access_tokens",
+               .columns = "user_id, device_id"}},
     {.update = "users_creation_ts",
-     .index = "users_creation_ts",
-     .table = "users",
-     .columns = "creation_ts"},
+     .index = {.index = "users_creation_ts", .table = "users", .columns = "creation_ts"}},
     {.update = "current_state_members_idx",
-     .index = "current_state_events_member_index",
-     .table = "current_state_events",
-     .columns = "state_key",
-     .where = "type='m.room.member'"},
+     .index = {.index = "current_state_events_member_index",
+               .table = "current_state_events",
+               .columns = "state_key",
+               .where = "type='m.room.member'"}},
     {.update = "event_to_state_groups_sg_index",
-     .index = "event_to_state_groups_sg_index",
-     .table = "event_to_state_groups",
-     .columns = "state_group"},
+     .index = {.index = "event_to_state_groups_sg_index",
+               .table = "event_to_state_groups",
+               .columns = "state_group"}},
     {.update = "device_lists_stream_idx",
-     .index = "device_lists_stream_user_id",
-     .table = "device_lists_stream",
-     .columns = "user_id, device_id"},
+     .index = {.index = "device_lists_stream_user_id",
+               .table = "device_lists_stream",
+               .columns = "user_id, device_id"}},
     {.update = "device_lists_remote_cache_unique_idx",
-     .index = "device_lists_remote_cache_unique_id",
-     .table = "device_lists_remote_cache",
-     .columns = "user_id, device_id",
-     .unique = true},
+     .index = {.index = "device_lists_remote_cache_unique_id",
+               .table = "device_lists_remote_cache",
+               .columns = "user_id, device_id",
+               .unique = true}},
     {.update = "device_lists_remote_extremeties_unique_idx",
-     .index = "device_lists_remote_extremeties_unique_idx",
-     .table = "device_lists_remote_extremeties",
-     .columns = "user_id",
-     .unique = true},
+     .index = {.index = "device_lists_remote_extremeties_unique_idx",
+               .table = "device_lists_remote_extremeties",
+               .columns = "user_id",
+               .unique = true}},
     {.update = "device_inbox_stream_index",
-     .index = "device_inbox_stream_id_user_id",
-     .table = "device_inbox",
-     .columns = "stream_id, user_id"},
+     .index = {.index = "device_inbox_stream_id_user_id",
+               .table = "device_inbox",
+               .columns = "stream_id, user_id"}},
     {.update = "local_media_repository_url_idx",
-     .index = "local_media_repository_url_idx",
-     .table = "local_media_repository",
-     .columns = "created_ts",
-     .where = "url_cache IS NOT NULL"},
+     .index = {.index = "local_media_repository_url_idx",
+               .table = "local_media_repository",
+               .columns = "created_ts",
+               .where = "url_cache IS NOT NULL"}},
     {.update = "epa_highlight_index",
-     .index = "event_push_actions_u_highlight",
-     .table = "event_push_actions",
-     .columns = "user_id, stream_ordering"},
+     .index = {.index = "event_push_actions_u_highlight",
+               .table = "event_push_actions",
+               .columns = "user_id, stream_ordering"}},
     {.update = "event_push_actions_highlights_index",
-     .index = "event_push_actions_highlights_index",
-     .table = "event_push_actions",
-     .columns = "user_id, room_id, topological_ordering, stream_ordering",
-     .where = "highlight=1"},
+     .index = {.index = "event_push_actions_highlights_index",
+               .table = "event_push_actions",
+               .columns = "user_id, room_id, topological_ordering, stream_ordering",
+               .where = "highlight=1"}},
 };
 
-std::string CreateIndexSql(const IndexSpec& spec, storage::Engine engine) {
-  std::string sql = spec.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-  // SQLite keeps an index it already has (an interrupted earlier run, or a full schema that
-  // ships it); PostgreSQL dropped any old one first, so its definition is always the current.
-  if (engine == storage::Engine::kSqlite) sql += "IF NOT EXISTS ";
-  sql += std::string(spec.index) + " ON " + spec.table + " (" + spec.columns + ")";
-  // Synapse never gives SQLite the WHERE, so a Synapse-built SQLite database has the full
-  // index; Strata builds the same one.
-  if (engine == storage::Engine::kPostgres && spec.where)
-    sql += std::string(" WHERE ") + spec.where;
-  return sql;
-}
-
 int64_t BuildIndex(const IndexSpec& spec, BatchContext& ctx) {
-  storage::Connection& conn = ctx.conn();
-  if (conn.engine() == storage::Engine::kPostgres) {
-    conn.Execute(std::string("DROP INDEX IF EXISTS ") + spec.index);
-    conn.Execute(CreateIndexSql(spec, conn.engine()));
-  } else if (!spec.psql_only) {
-    conn.Execute(CreateIndexSql(spec, conn.engine()));
-  }
+  storage::BackgroundUpdateStore(ctx.store_options()).BuildIndex(ctx.conn(), spec.index);
   ctx.Finish();
   return 1;
 }

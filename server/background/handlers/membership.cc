@@ -5,9 +5,8 @@
 // `batch_size` rows (every current-state row of a room counts, member event or not). With the
 // first batch at 100 rows, a database with ~130 rows per room gets one room done per batch,
 // which is what lets pre-1.13 round robin run populate_stats_process_rooms ahead of it.
-#include <chrono>
-
 #include "background/update_handler.h"
+#include "storage/state/state_bg_updates.h"
 
 namespace strata::background {
 namespace {
@@ -15,19 +14,16 @@ namespace {
 int64_t FillMembershipColumn(BatchContext& ctx, const nlohmann::json& progress,
                              int64_t batch_size) {
   auto& conn = ctx.conn();
+  const storage::StateBgUpdates store(ctx.store_options());
   std::string last_room = progress.value("last_processed_room", std::string());
   int64_t processed = 0;
   while (processed < batch_size) {
-    auto next = conn.QueryValue("SELECT MIN(room_id) FROM current_state_events WHERE room_id > ?",
-                                {last_room});
+    auto next = store.NextRoomAfter(conn, last_room);
     if (!next) {
       ctx.Finish();
       return processed;
     }
-    processed += conn.Execute(
-        "UPDATE current_state_events SET membership = (SELECT membership FROM room_memberships "
-        "WHERE room_memberships.event_id = current_state_events.event_id) WHERE room_id = ?",
-        {*next});
+    processed += store.FillMembershipColumn(conn, *next);
     last_room = *next;
   }
   ctx.SaveProgress({{"last_processed_room", last_room}});
