@@ -9,6 +9,9 @@
 #include "handlers/rooms.h"
 #include "handlers/typing.h"
 #include "handlers/user_data.h"
+#include "storage/events/event_store.h"
+#include "storage/membership/membership_store.h"
+#include "storage/state/state_store.h"
 
 namespace strata::handlers {
 namespace {
@@ -93,27 +96,21 @@ struct Membership {
   int64_t stream = 0;
 };
 
-std::vector<Membership> Memberships(Connection& conn, const std::string& user_id) {
+std::vector<Membership> Memberships(Services& s, Connection& conn, const std::string& user_id) {
   std::vector<Membership> out;
-  for (const auto& row :
-       conn.Query("SELECT c.room_id, m.membership, c.event_id, e.stream_ordering FROM "
-                  "current_state_events c JOIN room_memberships m ON m.event_id = c.event_id "
-                  "JOIN events e ON e.event_id = c.event_id WHERE c.type = 'm.room.member' "
-                  "AND c.state_key = ? AND m.forgotten = 0 ORDER BY c.room_id",
-                  {user_id})) {
-    out.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  for (const auto& m : s.stores.membership->UnforgottenMemberships(conn, user_id)) {
+    out.push_back({m.room_id, m.membership, m.event_id, m.stream_ordering});
   }
   return out;
 }
 
 // Events of the room in (after, upto], the newest `limit` of them in order, and whether
 // there were more.
-std::pair<std::vector<storage::Row>, bool> Timeline(Connection& conn, const std::string& room_id,
-                                                    int64_t after, int64_t upto, int64_t limit) {
-  auto rows = conn.Query(
-      "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
-      "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering DESC LIMIT ?",
-      {room_id, after, upto, false, limit + 1});
+std::pair<std::vector<storage::StreamEvent>, bool> Timeline(Services& s, Connection& conn,
+                                                            const std::string& room_id,
+                                                            int64_t after, int64_t upto,
+                                                            int64_t limit) {
+  auto rows = s.stores.events->RoomEvents(conn, room_id, after, upto, true, limit + 1);
   const bool limited = static_cast<int64_t>(rows.size()) > limit;
   if (limited) rows.pop_back();
   std::reverse(rows.begin(), rows.end());
@@ -122,12 +119,12 @@ std::pair<std::vector<storage::Row>, bool> Timeline(Connection& conn, const std:
 
 json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t since, bool initial,
                  int64_t upto, int64_t limit, bool full_state) {
-  auto [rows, limited] = Timeline(conn, m.room_id, initial ? 0 : since, upto, limit);
+  auto [rows, limited] = Timeline(s, conn, m.room_id, initial ? 0 : since, upto, limit);
   std::vector<std::string> timeline_ids;
   std::set<std::string> in_timeline;
   for (const auto& row : rows) {
-    timeline_ids.push_back(row.Text(0));
-    in_timeline.insert(row.Text(0));
+    timeline_ids.push_back(row.event_id);
+    in_timeline.insert(row.event_id);
   }
   std::vector<std::string> state_ids;
   const bool newly = initial || full_state || m.stream > since;
@@ -137,20 +134,16 @@ json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t sin
     }
   } else if (limited) {
     // State that changed in the gap the timeline does not cover.
-    const int64_t first = rows.empty() ? upto : rows.front().Int(1);
-    for (const auto& row : conn.Query(
-             "SELECT s.event_id FROM state_events s JOIN events e ON e.event_id = s.event_id "
-             "WHERE s.room_id = ? AND e.stream_ordering > ? AND e.stream_ordering < ? "
-             "ORDER BY e.stream_ordering",
-             {m.room_id, since, first})) {
-      state_ids.push_back(row.Text(0));
+    const int64_t first = rows.empty() ? upto : rows.front().stream_ordering;
+    for (auto& id : s.stores.state->StateEventsBetween(conn, m.room_id, since, first)) {
+      state_ids.push_back(std::move(id));
     }
   }
   json timeline = json::array();
   for (auto& e : events::ClientEvents(conn, timeline_ids, s.NowMs())) timeline.push_back(e);
   json state = json::array();
   for (auto& e : events::ClientEvents(conn, state_ids, s.NowMs())) state.push_back(e);
-  const int64_t prev = rows.empty() ? upto : rows.front().Int(1) - 1;
+  const int64_t prev = rows.empty() ? upto : rows.front().stream_ordering - 1;
   return {
       {"timeline", {{"events", timeline}, {"limited", limited}, {"prev_batch", StreamToken(prev)}}},
       {"state", {{"events", state}}},
@@ -211,11 +204,7 @@ json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const
           : json::array();
   const bool changed =
       !w.incremental || w.full_state || !ephemeral.empty() || !room_data.empty() ||
-      conn.QueryInt(
-              "SELECT COUNT(*) FROM events WHERE room_id = ? AND stream_ordering > ? AND "
-              "stream_ordering <= ?",
-              {m.room_id, w.from.events, w.upto.events})
-              .value_or(0) > 0;
+      s.stores.events->CountRoomEvents(conn, m.room_id, w.from.events, w.upto.events) > 0;
   if (!changed) return nullptr;
   json section =
       RoomSection(s, conn, m, w.from.events, !w.incremental, w.upto.events, w.limit, w.full_state);
@@ -256,7 +245,7 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
       upto.receipts = MaxReceiptStream(*conn);
       upto.account_data = MaxAccountDataStream(*conn);
       const SyncWindow window{r.user_id, since.has_value(), q.full_state, from, upto, limit};
-      for (const auto& m : Memberships(*conn, r.user_id)) {
+      for (const auto& m : Memberships(s, *conn, r.user_id)) {
         if (m.membership == "join") {
           joined.push_back(m.room_id);
           json section = JoinedRoomSection(s, *conn, m, window);
