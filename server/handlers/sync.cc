@@ -10,6 +10,7 @@
 #include "handlers/typing.h"
 #include "handlers/user_data.h"
 #include "storage/events/event_store.h"
+#include "storage/filters/filter_store.h"
 #include "storage/membership/membership_store.h"
 #include "storage/state/state_store.h"
 
@@ -302,20 +303,9 @@ json CreateFilter(Services& s, const Requester& r, const json& filter) {
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
   // user_filters.user_id holds the localpart, as Synapse stores it.
-  const int64_t id = conn->QueryInt(
-                             "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters "
-                             "WHERE user_id = ?",
-                             {local})
-                         .value_or(0);
-  std::string text = filter.dump();
-  if (conn->engine() == storage::Engine::kPostgres) {
-    // filter_json is BYTEA: escape form input, where a backslash must be doubled.
-    std::string escaped;
-    for (char c : text) escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
-    text = escaped;
-  }
-  conn->Execute("INSERT INTO user_filters (user_id, filter_id, filter_json) VALUES (?, ?, ?)",
-                {local, id, text});
+  const storage::FilterStore filters(s.stores.options);
+  const int64_t id = filters.NextFilterId(*conn, local);
+  filters.InsertFilter(*conn, local, id, filter.dump());
   txn.Commit();
   return {{"filter_id", std::to_string(id)}};
 }
@@ -328,18 +318,9 @@ json GetFilter(Services& s, const Requester& r, const std::string& filter_id) {
   }
   auto local = LocalpartOf(s, r.user_id).value_or(r.user_id);
   auto conn = s.db.Acquire();
-  auto text = conn->QueryValue(
-      "SELECT filter_json FROM user_filters WHERE user_id = ? AND "
-      "filter_id = ?",
-      {local, std::stoll(filter_id)});
+  auto text =
+      storage::FilterStore(s.stores.options).FilterJson(*conn, local, std::stoll(filter_id));
   if (!text) throw NotFound("No such filter");
-  if (text->rfind("\\x", 0) == 0) {  // PostgreSQL's hex output for BYTEA
-    std::string bytes;
-    for (size_t i = 2; i + 1 < text->size(); i += 2) {
-      bytes += static_cast<char>(std::stoi(text->substr(i, 2), nullptr, 16));
-    }
-    *text = bytes;
-  }
   json j = json::parse(*text, nullptr, false);
   if (j.is_discarded()) throw NotFound("No such filter");
   return j;
