@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/events/event_store.h"
 #include "storage/state/state_store.h"
 #include "storage/store_test_schema.h"
 #include "support/test_support.h"
@@ -17,20 +18,24 @@ class MembershipStoreTest : public testing::EngineTest {
     testing::EngineTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     db_ = std::make_unique<testing::ScratchDatabase>(engine());
-    const auto options = testing::PrepareForStores(db_->conn(), testing::NewestSchemaRelease());
-    store_ = std::make_unique<MembershipStore>(options);
-    state_ = std::make_unique<StateStore>(options);
+    options_ = testing::PrepareForStores(db_->conn(), testing::NewestSchemaRelease());
+    store_ = std::make_unique<MembershipStore>(options_);
+    state_ = std::make_unique<StateStore>(options_);
   }
   Connection& conn() { return db_->conn(); }
 
   // A member event that is the user's current one in the room.
   void Member(int64_t stream, const std::string& event_id, const std::string& room,
               const std::string& user, const std::string& membership) {
-    conn().Execute(
-        "INSERT INTO events (stream_ordering, topological_ordering, event_id, type, room_id, "
-        "processed, outlier, depth, origin_server_ts, received_ts, sender, contains_url) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {stream, stream, event_id, "m.room.member", room, true, false, stream, 1, 1, user, false});
+    EventRow event;
+    event.stream_ordering = stream;
+    event.depth = stream;
+    event.event_id = event_id;
+    event.type = "m.room.member";
+    event.room_id = room;
+    event.origin_server_ts = 1;
+    event.sender = user;
+    EventStore(options_).InsertEvent(conn(), event);
     MembershipRow row;
     row.event_id = event_id;
     row.user_id = user;
@@ -43,6 +48,7 @@ class MembershipStoreTest : public testing::EngineTest {
   }
 
   std::unique_ptr<testing::ScratchDatabase> db_;
+  StoreOptions options_;
   std::unique_ptr<MembershipStore> store_;
   std::unique_ptr<StateStore> state_;
 };

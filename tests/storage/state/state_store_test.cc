@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/events/event_store.h"
 #include "storage/store_test_schema.h"
 #include "support/test_support.h"
 
@@ -20,11 +21,15 @@ class StateStoreTest : public testing::EngineTest {
   }
   Connection& conn() { return db_->conn(); }
   void Event(int64_t stream, const std::string& id) {
-    conn().Execute(
-        "INSERT INTO events (stream_ordering, topological_ordering, event_id, type, room_id, "
-        "processed, outlier, depth, origin_server_ts, received_ts, sender, contains_url) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {stream, stream, id, "m.room.member", "!r:x", true, false, stream, 1, 1, "@a:x", false});
+    EventRow row;
+    row.stream_ordering = stream;
+    row.depth = stream;
+    row.event_id = id;
+    row.type = "m.room.member";
+    row.room_id = "!r:x";
+    row.origin_server_ts = 1;
+    row.sender = "@a:x";
+    EventStore(options_).InsertEvent(conn(), row);
   }
 
   std::unique_ptr<testing::ScratchDatabase> db_;
