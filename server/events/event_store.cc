@@ -5,13 +5,16 @@
 #include "crypto/event_hashing.h"
 #include "crypto/room_versions.h"
 #include "events/auth_rules.h"
+#include "storage/events/event_store.h"
+#include "storage/membership/membership_store.h"
+#include "storage/rooms/room_store.h"
+#include "storage/state/state_store.h"
 
 namespace strata::events {
 namespace {
 
 using nlohmann::json;
 using storage::Connection;
-using storage::Params;
 
 // Synapse's EventFormatVersions: 1 for room versions 1-2, 2 for 3, 3 for 4 and later.
 int FormatVersion(const crypto::RoomVersion& v) {
@@ -54,21 +57,130 @@ std::vector<std::string> AuthEventIds(const EventDraft& d, const StateMap& state
   return ids;
 }
 
-int64_t NextStateGroup(Connection& conn, const storage::SchemaFeatures& features) {
-  if (features.state_group_sequence) {
-    return conn.QueryInt("SELECT nextval('state_group_id_seq')").value_or(1);
+// The stores Persist and the reads use. The reads depend on no schema feature, so callers that
+// have only a Connection get stores made for its engine with no features; Persist passes the
+// features it was given in its EventContext.
+struct EventStores {
+  EventStores(storage::Engine engine, const storage::SchemaFeatures& features)
+      : options{engine, features, false},
+        events(options),
+        state(options),
+        membership(options),
+        rooms(options) {}
+  explicit EventStores(Connection& conn) : EventStores(conn.engine(), {}) {}
+
+  storage::StoreOptions options;
+  storage::EventStore events;
+  storage::StateStore state;
+  storage::MembershipStore membership;
+  storage::RoomStore rooms;
+};
+
+// Everything Persist has decided about the event it writes.
+struct PersistPlan {
+  explicit PersistPlan(const EventDraft& d) : draft(d) {}
+
+  const EventDraft& draft;
+  std::string event_id;
+  std::string room_version;
+  const crypto::RoomVersion* version = nullptr;
+  bool is_create = false;
+  int64_t stream = 0;
+  int64_t depth = 0;
+  int64_t now = 0;
+  std::vector<std::string> prev_events;
+  std::vector<std::string> auth_ids;
+  std::optional<std::string> prev_state_id;  // the state event this one replaces
+  json metadata;                             // internal_metadata
+  json stored;                               // the signed PDU, as event_json.json
+};
+
+// Step 1 (m.room.create only): the rooms row and room_depth.
+void StoreRoom(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  if (!p.is_create) return;
+  st.rooms.InsertRoom(conn, p.draft.room_id, p.draft.sender, p.room_version);
+  st.events.InsertRoomDepth(conn, p.draft.room_id, p.depth);
+}
+
+// Step 2: events and event_json.
+void StoreEventRows(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  const EventDraft& d = p.draft;
+  storage::EventRow row;
+  row.stream_ordering = p.stream;
+  row.depth = p.depth;
+  row.event_id = p.event_id;
+  row.type = d.type;
+  row.room_id = d.room_id;
+  row.origin_server_ts = p.now;
+  row.sender = d.sender;
+  row.contains_url = d.content.contains("url") && d.content["url"].is_string();
+  st.events.InsertEvent(conn, row);
+  st.events.InsertEventJson(conn, p.event_id, d.room_id, JsonText(p.metadata), JsonText(p.stored),
+                            FormatVersion(*p.version));
+}
+
+// Step 3: the event graph: event_edges, event_auth, event_forward_extremities.
+void StoreGraph(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  st.events.InsertEdges(conn, p.event_id, p.draft.room_id, p.prev_events);
+  st.events.InsertAuth(conn, p.event_id, p.draft.room_id, p.auth_ids);
+  st.events.ReplaceForwardExtremities(conn, p.draft.room_id, p.event_id);
+}
+
+// Step 4: state groups, the state after this event. A state event starts a new group holding
+// only its own entry, chained to the previous group; other events share the previous group.
+void StoreStateGroup(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  const EventDraft& d = p.draft;
+  std::optional<int64_t> prev_group;
+  if (!p.prev_events.empty()) prev_group = st.state.StateGroupOf(conn, p.prev_events.front());
+  int64_t group = prev_group.value_or(0);
+  if (d.state_key || !prev_group) {
+    group = st.state.NextStateGroup(conn);
+    st.state.InsertStateGroup(conn, group, d.room_id, p.event_id, prev_group);
+    if (d.state_key) {
+      st.state.InsertStateGroupEntry(conn, group, d.room_id, d.type, *d.state_key, p.event_id);
+    }
   }
-  return conn.QueryInt("SELECT COALESCE(MAX(id), 0) + 1 FROM state_groups").value_or(1);
+  st.state.InsertEventToStateGroup(conn, p.event_id, group);
+}
+
+// Step 5 (state events only): state_events, current_state_events, current_state_delta_stream.
+void StoreCurrentState(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  const EventDraft& d = p.draft;
+  if (!d.state_key) return;
+  st.state.InsertStateEvent(conn, p.event_id, d.room_id, d.type, *d.state_key, p.prev_state_id);
+  std::optional<std::string> membership;
+  if (d.type == "m.room.member") membership = d.content.value("membership", "");
+  st.state.ReplaceCurrentState(conn, p.event_id, d.room_id, d.type, *d.state_key, membership);
+  st.state.InsertCurrentStateDelta(conn, p.stream, d.room_id, d.type, *d.state_key, p.event_id,
+                                   p.prev_state_id);
+}
+
+// Step 6 (m.room.member only): room_memberships.
+void StoreMembership(const EventStores& st, Connection& conn, const PersistPlan& p) {
+  const EventDraft& d = p.draft;
+  if (!d.state_key || d.type != "m.room.member") return;
+  auto text_field = [&](const char* key) -> std::optional<std::string> {
+    if (d.content.contains(key) && d.content[key].is_string()) {
+      return d.content[key].get<std::string>();
+    }
+    return std::nullopt;
+  };
+  storage::MembershipRow row;
+  row.event_id = p.event_id;
+  row.user_id = *d.state_key;
+  row.sender = d.sender;
+  row.room_id = d.room_id;
+  row.membership = d.content.value("membership", "");
+  row.display_name = text_field("displayname");
+  row.avatar_url = text_field("avatar_url");
+  st.membership.InsertMembership(conn, row);
 }
 
 }  // namespace
 
 std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& room_id) {
   // From the create event's JSON: Synapse 1.x left events.content NULL.
-  auto create_id = conn.QueryValue(
-      "SELECT event_id FROM current_state_events WHERE room_id = ? AND type = 'm.room.create' "
-      "AND state_key = ''",
-      {room_id});
+  auto create_id = EventStores(conn).state.CurrentStateEventId(conn, room_id, "m.room.create", "");
   if (!create_id) return std::nullopt;
   json content = EventContent(conn, *create_id);
   if (content.is_object() && content.contains("room_version") &&
@@ -80,16 +192,14 @@ std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& ro
 
 StateMap CurrentState(Connection& conn, const std::string& room_id) {
   StateMap state;
-  for (const auto& row :
-       conn.Query("SELECT type, state_key, event_id FROM current_state_events WHERE room_id = ?",
-                  {room_id})) {
-    state[{row.Text(0), row.Text(1)}] = row.Text(2);
+  for (const auto& row : EventStores(conn).state.CurrentState(conn, room_id)) {
+    state[{row.type, row.state_key}] = row.event_id;
   }
   return state;
 }
 
 json EventContent(Connection& conn, const std::string& event_id) {
-  auto text = conn.QueryValue("SELECT json FROM event_json WHERE event_id = ?", {event_id});
+  auto text = EventStores(conn).events.EventJson(conn, event_id);
   if (!text) return json();
   json pdu = ParseOrNull(*text);
   return pdu.is_object() && pdu.contains("content") ? pdu["content"] : json();
@@ -113,10 +223,11 @@ json ToClientEvent(const json& pdu, const std::string& event_id, int64_t now_ms)
 
 std::vector<json> ClientEvents(Connection& conn, const std::vector<std::string>& event_ids,
                                int64_t now_ms) {
+  const EventStores st(conn);
   std::vector<json> out;
   out.reserve(event_ids.size());
   for (const auto& id : event_ids) {
-    auto text = conn.QueryValue("SELECT json FROM event_json WHERE event_id = ?", {id});
+    auto text = st.events.EventJson(conn, id);
     if (!text) continue;
     json pdu = ParseOrNull(*text);
     if (!pdu.is_object()) continue;
@@ -127,83 +238,71 @@ std::vector<json> ClientEvents(Connection& conn, const std::vector<std::string>&
 
 std::optional<std::string> MembershipOf(Connection& conn, const std::string& room_id,
                                         const std::string& user_id) {
-  // room_memberships rather than current_state_events.membership: the latter is NULL until the
-  // 1.3 background update has filled it.
-  return conn.QueryValue(
-      "SELECT m.membership FROM current_state_events c JOIN room_memberships m "
-      "ON m.event_id = c.event_id WHERE c.room_id = ? AND c.type = 'm.room.member' "
-      "AND c.state_key = ?",
-      {room_id, user_id});
+  return EventStores(conn).membership.CurrentMembership(conn, room_id, user_id);
 }
 
 int64_t MaxStreamOrdering(Connection& conn) {
-  return conn.QueryInt("SELECT COALESCE(MAX(stream_ordering), 0) FROM events").value_or(0);
+  return EventStores(conn).events.MaxStreamOrdering(conn);
 }
 
 Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const EventDraft& d) {
   if (!d.content.is_object()) return Status::InvalidArgument("Event content must be an object");
+  const EventStores st(conn.engine(), ctx.features);
   storage::Transaction txn(conn);
 
-  const bool is_create = d.type == "m.room.create" && d.state_key == std::string("");
-  std::string version_id = d.room_version;
-  if (!is_create) {
+  PersistPlan p(d);
+  p.is_create = d.type == "m.room.create" && d.state_key == std::string("");
+  p.room_version = d.room_version;
+  if (!p.is_create) {
     auto v = RoomVersionOf(conn, d.room_id);
     if (!v) return Status::NotFound("Unknown room " + d.room_id);
-    version_id = *v;
+    p.room_version = *v;
   }
-  const crypto::RoomVersion* version = crypto::FindRoomVersion(version_id);
-  if (version == nullptr) return Status::InvalidArgument("Unsupported room version " + version_id);
+  p.version = crypto::FindRoomVersion(p.room_version);
+  if (p.version == nullptr) {
+    return Status::InvalidArgument("Unsupported room version " + p.room_version);
+  }
 
-  StateMap state = is_create ? StateMap{} : CurrentState(conn, d.room_id);
+  // Authorise against the current state.
+  StateMap state = p.is_create ? StateMap{} : CurrentState(conn, d.room_id);
   Status auth = CheckAuth(d, [&](const std::string& type, const std::string& key) -> json {
     auto it = state.find({type, key});
     return it == state.end() ? json() : EventContent(conn, it->second);
   });
   if (!auth.ok()) return auth;
 
-  std::vector<std::string> prev_events;
-  for (const auto& row : conn.Query(
-           "SELECT event_id FROM event_forward_extremities WHERE room_id = ?", {d.room_id})) {
-    prev_events.push_back(row.Text(0));
-  }
-  std::sort(prev_events.begin(), prev_events.end());
-  int64_t depth = 1;
-  if (!prev_events.empty()) {
-    depth = conn.QueryInt("SELECT COALESCE(MAX(depth), 0) + 1 FROM events WHERE room_id = ?",
-                          {d.room_id})
-                .value_or(1);
-  }
-  const int64_t now = ctx.now_ms();
+  // Build: prev events, depth, auth events.
+  p.prev_events = st.events.ForwardExtremities(conn, d.room_id);
+  std::sort(p.prev_events.begin(), p.prev_events.end());
+  p.depth = p.prev_events.empty() ? 1 : st.events.NextDepth(conn, d.room_id);
+  p.now = ctx.now_ms();
 
   json pdu = {{"type", d.type},
               {"room_id", d.room_id},
               {"sender", d.sender},
               {"content", d.content},
-              {"depth", depth},
+              {"depth", p.depth},
               {"origin", ctx.server_name},
-              {"origin_server_ts", now},
+              {"origin_server_ts", p.now},
               {"prev_events", json::array()},
               {"auth_events", json::array()}};
   if (d.state_key) pdu["state_key"] = *d.state_key;
-  const std::vector<std::string> auth_ids = AuthEventIds(d, state);
-  const bool id_in_event = version->event_id_format == crypto::EventIdFormat::kServerScoped;
-  std::string event_id;
+  p.auth_ids = AuthEventIds(d, state);
+  const bool id_in_event = p.version->event_id_format == crypto::EventIdFormat::kServerScoped;
   if (id_in_event) {
-    event_id = crypto::NewServerScopedEventId(ctx.server_name);
-    pdu["event_id"] = event_id;
+    p.event_id = crypto::NewServerScopedEventId(ctx.server_name);
+    pdu["event_id"] = p.event_id;
   }
-  for (const auto& id : prev_events) {
+  for (const auto& id : p.prev_events) {
     if (id_in_event) {
       // v1-2 reference other events as [id, {"sha256": hash}]; the hash is kept alongside.
-      auto hash = conn.QueryValue(
-          "SELECT hash FROM event_reference_hashes WHERE event_id = ? AND algorithm = 'sha256'",
-          {id});
+      auto hash = st.events.ReferenceHash(conn, id);
       pdu["prev_events"].push_back(json::array({id, json{{"sha256", hash.value_or("")}}}));
     } else {
       pdu["prev_events"].push_back(id);
     }
   }
-  for (const auto& id : auth_ids) {
+  for (const auto& id : p.auth_ids) {
     if (id_in_event) {
       pdu["auth_events"].push_back(json::array({id, json{{"sha256", ""}}}));
     } else {
@@ -212,142 +311,44 @@ Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const Eve
   }
   if (d.state_key) {
     auto prev = state.find({d.type, *d.state_key});
-    if (prev != state.end()) pdu["unsigned"] = {{"replaces_state", prev->second}};
+    if (prev != state.end()) {
+      p.prev_state_id = prev->second;
+      pdu["unsigned"] = {{"replaces_state", prev->second}};
+    }
   }
 
+  // Hash and sign; the event id of v3+ rooms is the hash.
   json signed_pdu = pdu;
   signed_pdu.erase("unsigned");
-  if (Status s = crypto::HashAndSignEvent(signed_pdu, *version, ctx.server_name, ctx.signing_key);
+  if (Status s = crypto::HashAndSignEvent(signed_pdu, *p.version, ctx.server_name, ctx.signing_key);
       !s.ok()) {
     return Status::InvalidArgument(s.message());
   }
   if (!id_in_event) {
-    auto id = crypto::ComputeEventId(signed_pdu, *version);
+    auto id = crypto::ComputeEventId(signed_pdu, *p.version);
     if (!id.ok()) return Status::InvalidArgument(id.status().message());
-    event_id = *id;
+    p.event_id = *id;
   }
   if (pdu.contains("unsigned")) signed_pdu["unsigned"] = pdu["unsigned"];
 
-  const int64_t stream = MaxStreamOrdering(conn) + 1;
-  json metadata = json::object();
-  if (d.txn_id) metadata["txn_id"] = *d.txn_id;
+  p.stream = st.events.MaxStreamOrdering(conn) + 1;
+  p.metadata = json::object();
+  if (d.txn_id) p.metadata["txn_id"] = *d.txn_id;
+  p.stored = signed_pdu;
 
-  if (is_create) {
-    if (ctx.features.rooms_room_version) {
-      conn.Execute(
-          "INSERT INTO rooms (room_id, is_public, creator, room_version) "
-          "VALUES (?, ?, ?, ?)",
-          {d.room_id, false, d.sender, version_id});
-    } else {
-      conn.Execute("INSERT INTO rooms (room_id, is_public, creator) VALUES (?, ?, ?)",
-                   {d.room_id, false, d.sender});
-    }
-    conn.Execute("INSERT INTO room_depth (room_id, min_depth) VALUES (?, ?)", {d.room_id, depth});
-  }
-
-  conn.Execute(
-      // content and unrecognized_keys stay NULL, as Synapse 1.x left them: the event is in
-      // event_json.
-      "INSERT INTO events (stream_ordering, topological_ordering, event_id, type, room_id, "
-      "processed, outlier, depth, origin_server_ts, received_ts, sender, contains_url) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {stream, depth, event_id, d.type, d.room_id, true, false, depth, now, now, d.sender,
-       d.content.contains("url") && d.content["url"].is_string()});
-  json stored = signed_pdu;
-  conn.Execute(
-      "INSERT INTO event_json (event_id, room_id, internal_metadata, json, format_version) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {event_id, d.room_id, JsonText(metadata), JsonText(stored), FormatVersion(*version)});
-  for (const auto& prev : prev_events) {
-    conn.Execute(
-        "INSERT INTO event_edges (event_id, prev_event_id, room_id, is_state) "
-        "VALUES (?, ?, ?, ?)",
-        {event_id, prev, d.room_id, false});
-  }
-  for (const auto& auth_id : auth_ids) {
-    conn.Execute("INSERT INTO event_auth (event_id, auth_id, room_id) VALUES (?, ?, ?)",
-                 {event_id, auth_id, d.room_id});
-  }
-  conn.Execute("DELETE FROM event_forward_extremities WHERE room_id = ?", {d.room_id});
-  conn.Execute("INSERT INTO event_forward_extremities (event_id, room_id) VALUES (?, ?)",
-               {event_id, d.room_id});
-
-  // State groups: the state after this event. A state event starts a new group holding only
-  // its own entry, chained to the previous group; other events share the previous group.
-  std::optional<int64_t> prev_group;
-  if (!prev_events.empty()) {
-    prev_group = conn.QueryInt("SELECT state_group FROM event_to_state_groups WHERE event_id = ?",
-                               {prev_events.front()});
-  }
-  int64_t group = prev_group.value_or(0);
-  if (d.state_key || !prev_group) {
-    group = NextStateGroup(conn, ctx.features);
-    conn.Execute("INSERT INTO state_groups (id, room_id, event_id) VALUES (?, ?, ?)",
-                 {group, d.room_id, event_id});
-    if (prev_group) {
-      conn.Execute("INSERT INTO state_group_edges (state_group, prev_state_group) VALUES (?, ?)",
-                   {group, *prev_group});
-    }
-    if (d.state_key) {
-      conn.Execute(
-          "INSERT INTO state_groups_state (state_group, room_id, type, state_key, "
-          "event_id) VALUES (?, ?, ?, ?, ?)",
-          {group, d.room_id, d.type, *d.state_key, event_id});
-    }
-  }
-  conn.Execute("INSERT INTO event_to_state_groups (event_id, state_group) VALUES (?, ?)",
-               {event_id, group});
-
-  if (d.state_key) {
-    auto prev = state.find({d.type, *d.state_key});
-    std::optional<std::string> prev_id;
-    if (prev != state.end()) prev_id = prev->second;
-    conn.Execute(
-        "INSERT INTO state_events (event_id, room_id, type, state_key, prev_state) "
-        "VALUES (?, ?, ?, ?, ?)",
-        {event_id, d.room_id, d.type, *d.state_key, prev_id});
-    conn.Execute(
-        "DELETE FROM current_state_events WHERE room_id = ? AND type = ? AND "
-        "state_key = ?",
-        {d.room_id, d.type, *d.state_key});
-    std::optional<std::string> membership;
-    if (d.type == "m.room.member") membership = d.content.value("membership", "");
-    if (ctx.features.current_state_membership) {
-      conn.Execute(
-          "INSERT INTO current_state_events (event_id, room_id, type, state_key, "
-          "membership) VALUES (?, ?, ?, ?, ?)",
-          {event_id, d.room_id, d.type, *d.state_key, membership});
-    } else {
-      conn.Execute(
-          "INSERT INTO current_state_events (event_id, room_id, type, state_key) "
-          "VALUES (?, ?, ?, ?)",
-          {event_id, d.room_id, d.type, *d.state_key});
-    }
-    conn.Execute(
-        "INSERT INTO current_state_delta_stream (stream_id, room_id, type, state_key, "
-        "event_id, prev_event_id) VALUES (?, ?, ?, ?, ?, ?)",
-        {stream, d.room_id, d.type, *d.state_key, event_id, prev_id});
-    if (d.type == "m.room.member") {
-      auto text_field = [&](const char* key) -> std::optional<std::string> {
-        if (d.content.contains(key) && d.content[key].is_string()) {
-          return d.content[key].get<std::string>();
-        }
-        return std::nullopt;
-      };
-      conn.Execute(
-          "INSERT INTO room_memberships (event_id, user_id, sender, room_id, "
-          "membership, forgotten, display_name, avatar_url) "
-          "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-          {event_id, *d.state_key, d.sender, d.room_id, *membership, text_field("displayname"),
-           text_field("avatar_url")});
-    }
-  }
+  // Store: one step per table group, all in this transaction.
+  StoreRoom(st, conn, p);
+  StoreEventRows(st, conn, p);
+  StoreGraph(st, conn, p);
+  StoreStateGroup(st, conn, p);
+  StoreCurrentState(st, conn, p);
+  StoreMembership(st, conn, p);
   txn.Commit();
 
   StoredEvent out;
-  out.event_id = event_id;
-  out.stream_ordering = stream;
-  out.client_event = ToClientEvent(signed_pdu, event_id, now);
+  out.event_id = p.event_id;
+  out.stream_ordering = p.stream;
+  out.client_event = ToClientEvent(signed_pdu, p.event_id, p.now);
   return out;
 }
 

@@ -10,6 +10,9 @@
 #include "handlers/ratelimit.h"
 #include "handlers/send_event.h"
 #include "handlers/transient.h"
+#include "storage/events/event_store.h"
+#include "storage/membership/membership_store.h"
+#include "storage/state/state_store.h"
 #include "util/logging.h"
 
 namespace strata::handlers {
@@ -308,13 +311,8 @@ int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
   std::vector<std::pair<std::string, std::string>> joined;  // room id, member event id
   {
     auto conn = s.db.Acquire();
-    for (const auto& row :
-         conn->Query("SELECT c.room_id, c.event_id FROM current_state_events c JOIN "
-                     "room_memberships m ON m.event_id = c.event_id WHERE c.type = "
-                     "'m.room.member' AND c.state_key = ? AND m.membership = 'join' "
-                     "ORDER BY c.room_id",
-                     {user_id})) {
-      joined.emplace_back(row.Text(0), row.Text(1));
+    for (const auto& room : s.stores.membership->JoinedRooms(*conn, user_id)) {
+      joined.emplace_back(room.room_id, room.event_id);
     }
   }
   const json content = MemberContent(s, user_id, "join");
@@ -345,8 +343,7 @@ void ForgetRoom(Services& s, const Requester& r, const std::string& room_id) {
   if (*membership == "join" || *membership == "invite") {
     throw ApiError(400, "M_UNKNOWN", "User " + r.user_id + " is in room " + room_id);
   }
-  conn->Execute("UPDATE room_memberships SET forgotten = 1 WHERE user_id = ? AND room_id = ?",
-                {r.user_id, room_id});
+  s.stores.membership->Forget(*conn, r.user_id, room_id);
 }
 
 json SendMessage(Services& s, const Requester& r, const std::string& room_id,
@@ -410,13 +407,7 @@ json GetStateEvent(Services& s, const Requester& r, const std::string& room_id,
 json GetMembers(Services& s, const Requester& r, const std::string& room_id) {
   RequireMembership(s, r, room_id, {"join"});
   auto conn = s.db.Acquire();
-  std::vector<std::string> ids;
-  for (const auto& row :
-       conn->Query("SELECT event_id FROM current_state_events WHERE room_id = ? AND "
-                   "type = 'm.room.member' ORDER BY state_key",
-                   {room_id})) {
-    ids.push_back(row.Text(0));
-  }
+  const std::vector<std::string> ids = s.stores.state->MemberEventIds(*conn, room_id);
   json chunk = json::array();
   for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
   return {{"chunk", chunk}};
@@ -425,12 +416,8 @@ json GetMembers(Services& s, const Requester& r, const std::string& room_id) {
 json JoinedRooms(Services& s, const Requester& r) {
   auto conn = s.db.Acquire();
   json rooms = json::array();
-  for (const auto& row :
-       conn->Query("SELECT c.room_id FROM current_state_events c JOIN room_memberships m "
-                   "ON m.event_id = c.event_id WHERE c.type = 'm.room.member' AND c.state_key = ? "
-                   "AND m.membership = 'join' ORDER BY c.room_id",
-                   {r.user_id})) {
-    rooms.push_back(row.Text(0));
+  for (const auto& room : s.stores.membership->JoinedRooms(*conn, r.user_id)) {
+    rooms.push_back(room.room_id);
   }
   return {{"joined_rooms", rooms}};
 }
@@ -442,12 +429,7 @@ json GetMessages(Services& s, const Requester& r, const std::string& room_id,
   int64_t ceiling = events::MaxStreamOrdering(*conn);
   if (membership != "join") {
     // A user who left sees history up to their leaving.
-    ceiling = conn->QueryInt(
-                      "SELECT e.stream_ordering FROM current_state_events c JOIN events e "
-                      "ON e.event_id = c.event_id WHERE c.room_id = ? AND c.type = "
-                      "'m.room.member' AND c.state_key = ?",
-                      {room_id, r.user_id})
-                  .value_or(0);
+    ceiling = s.stores.state->MembershipStreamOrdering(*conn, room_id, r.user_id).value_or(0);
   }
   auto parse = [](const std::optional<std::string>& token) -> std::optional<int64_t> {
     if (!token) return std::nullopt;
@@ -458,25 +440,19 @@ json GetMessages(Services& s, const Requester& r, const std::string& room_id,
   const int64_t from = parse(q.from).value_or(q.backwards ? ceiling : 0);
   const auto to = parse(q.to);
   const int64_t limit = std::clamp<int64_t>(q.limit, 0, 1000);
-  std::vector<storage::Row> rows;
-  if (q.backwards) {
-    rows = conn->Query(
-        "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering <= ? "
-        "AND stream_ordering > ? AND outlier = ? ORDER BY stream_ordering DESC LIMIT ?",
-        {room_id, std::min(from, ceiling), to.value_or(0), false, limit});
-  } else {
-    rows = conn->Query(
-        "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
-        "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering ASC LIMIT ?",
-        {room_id, from, std::min(to.value_or(ceiling), ceiling), false, limit});
-  }
+  const std::vector<storage::StreamEvent> rows =
+      q.backwards
+          ? s.stores.events->RoomEvents(*conn, room_id, to.value_or(0), std::min(from, ceiling),
+                                        true, limit)
+          : s.stores.events->RoomEvents(*conn, room_id, from,
+                                        std::min(to.value_or(ceiling), ceiling), false, limit);
   std::vector<std::string> ids;
-  for (const auto& row : rows) ids.push_back(row.Text(0));
+  for (const auto& row : rows) ids.push_back(row.event_id);
   json chunk = json::array();
   for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
   json out = {{"chunk", chunk}, {"start", StreamToken(from)}};
   if (!rows.empty()) {
-    const int64_t last = rows.back().Int(1);
+    const int64_t last = rows.back().stream_ordering;
     out["end"] = StreamToken(q.backwards ? last - 1 : last);
   } else {
     out["end"] = StreamToken(from);

@@ -9,6 +9,10 @@
 #include "handlers/rooms.h"
 #include "handlers/typing.h"
 #include "handlers/user_data.h"
+#include "storage/events/event_store.h"
+#include "storage/filters/filter_store.h"
+#include "storage/membership/membership_store.h"
+#include "storage/state/state_store.h"
 
 namespace strata::handlers {
 namespace {
@@ -93,27 +97,21 @@ struct Membership {
   int64_t stream = 0;
 };
 
-std::vector<Membership> Memberships(Connection& conn, const std::string& user_id) {
+std::vector<Membership> Memberships(Services& s, Connection& conn, const std::string& user_id) {
   std::vector<Membership> out;
-  for (const auto& row :
-       conn.Query("SELECT c.room_id, m.membership, c.event_id, e.stream_ordering FROM "
-                  "current_state_events c JOIN room_memberships m ON m.event_id = c.event_id "
-                  "JOIN events e ON e.event_id = c.event_id WHERE c.type = 'm.room.member' "
-                  "AND c.state_key = ? AND m.forgotten = 0 ORDER BY c.room_id",
-                  {user_id})) {
-    out.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  for (const auto& m : s.stores.membership->UnforgottenMemberships(conn, user_id)) {
+    out.push_back({m.room_id, m.membership, m.event_id, m.stream_ordering});
   }
   return out;
 }
 
 // Events of the room in (after, upto], the newest `limit` of them in order, and whether
 // there were more.
-std::pair<std::vector<storage::Row>, bool> Timeline(Connection& conn, const std::string& room_id,
-                                                    int64_t after, int64_t upto, int64_t limit) {
-  auto rows = conn.Query(
-      "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
-      "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering DESC LIMIT ?",
-      {room_id, after, upto, false, limit + 1});
+std::pair<std::vector<storage::StreamEvent>, bool> Timeline(Services& s, Connection& conn,
+                                                            const std::string& room_id,
+                                                            int64_t after, int64_t upto,
+                                                            int64_t limit) {
+  auto rows = s.stores.events->RoomEvents(conn, room_id, after, upto, true, limit + 1);
   const bool limited = static_cast<int64_t>(rows.size()) > limit;
   if (limited) rows.pop_back();
   std::reverse(rows.begin(), rows.end());
@@ -122,12 +120,12 @@ std::pair<std::vector<storage::Row>, bool> Timeline(Connection& conn, const std:
 
 json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t since, bool initial,
                  int64_t upto, int64_t limit, bool full_state) {
-  auto [rows, limited] = Timeline(conn, m.room_id, initial ? 0 : since, upto, limit);
+  auto [rows, limited] = Timeline(s, conn, m.room_id, initial ? 0 : since, upto, limit);
   std::vector<std::string> timeline_ids;
   std::set<std::string> in_timeline;
   for (const auto& row : rows) {
-    timeline_ids.push_back(row.Text(0));
-    in_timeline.insert(row.Text(0));
+    timeline_ids.push_back(row.event_id);
+    in_timeline.insert(row.event_id);
   }
   std::vector<std::string> state_ids;
   const bool newly = initial || full_state || m.stream > since;
@@ -137,20 +135,16 @@ json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t sin
     }
   } else if (limited) {
     // State that changed in the gap the timeline does not cover.
-    const int64_t first = rows.empty() ? upto : rows.front().Int(1);
-    for (const auto& row : conn.Query(
-             "SELECT s.event_id FROM state_events s JOIN events e ON e.event_id = s.event_id "
-             "WHERE s.room_id = ? AND e.stream_ordering > ? AND e.stream_ordering < ? "
-             "ORDER BY e.stream_ordering",
-             {m.room_id, since, first})) {
-      state_ids.push_back(row.Text(0));
+    const int64_t first = rows.empty() ? upto : rows.front().stream_ordering;
+    for (auto& id : s.stores.state->StateEventsBetween(conn, m.room_id, since, first)) {
+      state_ids.push_back(std::move(id));
     }
   }
   json timeline = json::array();
   for (auto& e : events::ClientEvents(conn, timeline_ids, s.NowMs())) timeline.push_back(e);
   json state = json::array();
   for (auto& e : events::ClientEvents(conn, state_ids, s.NowMs())) state.push_back(e);
-  const int64_t prev = rows.empty() ? upto : rows.front().Int(1) - 1;
+  const int64_t prev = rows.empty() ? upto : rows.front().stream_ordering - 1;
   return {
       {"timeline", {{"events", timeline}, {"limited", limited}, {"prev_batch", StreamToken(prev)}}},
       {"state", {{"events", state}}},
@@ -211,11 +205,7 @@ json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const
           : json::array();
   const bool changed =
       !w.incremental || w.full_state || !ephemeral.empty() || !room_data.empty() ||
-      conn.QueryInt(
-              "SELECT COUNT(*) FROM events WHERE room_id = ? AND stream_ordering > ? AND "
-              "stream_ordering <= ?",
-              {m.room_id, w.from.events, w.upto.events})
-              .value_or(0) > 0;
+      s.stores.events->CountRoomEvents(conn, m.room_id, w.from.events, w.upto.events) > 0;
   if (!changed) return nullptr;
   json section =
       RoomSection(s, conn, m, w.from.events, !w.incremental, w.upto.events, w.limit, w.full_state);
@@ -256,7 +246,7 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
       upto.receipts = MaxReceiptStream(*conn);
       upto.account_data = MaxAccountDataStream(*conn);
       const SyncWindow window{r.user_id, since.has_value(), q.full_state, from, upto, limit};
-      for (const auto& m : Memberships(*conn, r.user_id)) {
+      for (const auto& m : Memberships(s, *conn, r.user_id)) {
         if (m.membership == "join") {
           joined.push_back(m.room_id);
           json section = JoinedRoomSection(s, *conn, m, window);
@@ -313,20 +303,9 @@ json CreateFilter(Services& s, const Requester& r, const json& filter) {
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
   // user_filters.user_id holds the localpart, as Synapse stores it.
-  const int64_t id = conn->QueryInt(
-                             "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters "
-                             "WHERE user_id = ?",
-                             {local})
-                         .value_or(0);
-  std::string text = filter.dump();
-  if (conn->engine() == storage::Engine::kPostgres) {
-    // filter_json is BYTEA: escape form input, where a backslash must be doubled.
-    std::string escaped;
-    for (char c : text) escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
-    text = escaped;
-  }
-  conn->Execute("INSERT INTO user_filters (user_id, filter_id, filter_json) VALUES (?, ?, ?)",
-                {local, id, text});
+  const storage::FilterStore filters(s.stores.options);
+  const int64_t id = filters.NextFilterId(*conn, local);
+  filters.InsertFilter(*conn, local, id, filter.dump());
   txn.Commit();
   return {{"filter_id", std::to_string(id)}};
 }
@@ -339,18 +318,9 @@ json GetFilter(Services& s, const Requester& r, const std::string& filter_id) {
   }
   auto local = LocalpartOf(s, r.user_id).value_or(r.user_id);
   auto conn = s.db.Acquire();
-  auto text = conn->QueryValue(
-      "SELECT filter_json FROM user_filters WHERE user_id = ? AND "
-      "filter_id = ?",
-      {local, std::stoll(filter_id)});
+  auto text =
+      storage::FilterStore(s.stores.options).FilterJson(*conn, local, std::stoll(filter_id));
   if (!text) throw NotFound("No such filter");
-  if (text->rfind("\\x", 0) == 0) {  // PostgreSQL's hex output for BYTEA
-    std::string bytes;
-    for (size_t i = 2; i + 1 < text->size(); i += 2) {
-      bytes += static_cast<char>(std::stoi(text->substr(i, 2), nullptr, 16));
-    }
-    *text = bytes;
-  }
   json j = json::parse(*text, nullptr, false);
   if (j.is_discarded()) throw NotFound("No such filter");
   return j;

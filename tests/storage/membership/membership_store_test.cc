@@ -1,0 +1,102 @@
+// MembershipStore on both engines: room_memberships rows and the current memberships read
+// through current_state_events.
+#include "storage/membership/membership_store.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/events/event_store.h"
+#include "storage/state/state_store.h"
+#include "storage/store_test_schema.h"
+#include "support/test_support.h"
+
+namespace strata::storage {
+namespace {
+
+class MembershipStoreTest : public testing::EngineTest {
+ protected:
+  void SetUp() override {
+    testing::EngineTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = std::make_unique<testing::ScratchDatabase>(engine());
+    options_ = testing::PrepareForStores(db_->conn(), testing::NewestSchemaRelease());
+    store_ = std::make_unique<MembershipStore>(options_);
+    state_ = std::make_unique<StateStore>(options_);
+  }
+  Connection& conn() { return db_->conn(); }
+
+  // A member event that is the user's current one in the room.
+  void Member(int64_t stream, const std::string& event_id, const std::string& room,
+              const std::string& user, const std::string& membership) {
+    EventRow event;
+    event.stream_ordering = stream;
+    event.depth = stream;
+    event.event_id = event_id;
+    event.type = "m.room.member";
+    event.room_id = room;
+    event.origin_server_ts = 1;
+    event.sender = user;
+    EventStore(options_).InsertEvent(conn(), event);
+    MembershipRow row;
+    row.event_id = event_id;
+    row.user_id = user;
+    row.sender = user;
+    row.room_id = room;
+    row.membership = membership;
+    row.display_name = "Name";
+    store_->InsertMembership(conn(), row);
+    state_->ReplaceCurrentState(conn(), event_id, room, "m.room.member", user, membership);
+  }
+
+  std::unique_ptr<testing::ScratchDatabase> db_;
+  StoreOptions options_;
+  std::unique_ptr<MembershipStore> store_;
+  std::unique_ptr<StateStore> state_;
+};
+
+TEST_P(MembershipStoreTest, InsertWritesTheRow) {
+  Member(1, "$m", "!r:x", "@a:x", "join");
+  auto rows = conn().Query(
+      "SELECT user_id, sender, room_id, membership, forgotten, display_name, avatar_url FROM "
+      "room_memberships WHERE event_id = ?",
+      {"$m"});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].Text(0), "@a:x");
+  EXPECT_EQ(rows[0].Text(3), "join");
+  EXPECT_EQ(rows[0].Int(4), 0);
+  EXPECT_EQ(rows[0].Text(5), "Name");
+  EXPECT_TRUE(rows[0].IsNull(6));
+}
+
+TEST_P(MembershipStoreTest, CurrentMembershipFollowsCurrentState) {
+  EXPECT_FALSE(store_->CurrentMembership(conn(), "!r:x", "@a:x").has_value());
+  Member(1, "$m1", "!r:x", "@a:x", "join");
+  EXPECT_EQ(store_->CurrentMembership(conn(), "!r:x", "@a:x"), "join");
+  Member(2, "$m2", "!r:x", "@a:x", "leave");
+  EXPECT_EQ(store_->CurrentMembership(conn(), "!r:x", "@a:x"), "leave");
+}
+
+TEST_P(MembershipStoreTest, JoinedRoomsAndForgetting) {
+  Member(1, "$b", "!b:x", "@a:x", "join");
+  Member(2, "$a", "!a:x", "@a:x", "join");
+  Member(3, "$c", "!c:x", "@a:x", "leave");
+  Member(4, "$d", "!d:x", "@other:x", "join");
+  auto joined = store_->JoinedRooms(conn(), "@a:x");
+  ASSERT_EQ(joined.size(), 2u);
+  EXPECT_EQ(joined[0].room_id, "!a:x");
+  EXPECT_EQ(joined[0].event_id, "$a");
+  EXPECT_EQ(joined[1].room_id, "!b:x");
+
+  auto all = store_->UnforgottenMemberships(conn(), "@a:x");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].room_id, "!c:x");
+  EXPECT_EQ(all[2].membership, "leave");
+  EXPECT_EQ(all[2].stream_ordering, 3);
+  store_->Forget(conn(), "@a:x", "!c:x");
+  EXPECT_EQ(store_->UnforgottenMemberships(conn(), "@a:x").size(), 2u);
+  EXPECT_EQ(store_->UnforgottenMemberships(conn(), "@other:x").size(), 1u);
+}
+
+STRATA_INSTANTIATE_ENGINES(MembershipStoreTest);
+
+}  // namespace
+}  // namespace strata::storage
