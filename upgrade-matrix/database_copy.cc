@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "storage/admin/database_admin.h"
+
 namespace strata::matrix {
 
 namespace fs = std::filesystem;
@@ -71,7 +73,7 @@ Result<std::unique_ptr<DatabaseCopy>> DatabaseCopy::OfPostgres(const std::string
   if (!conn.ok()) return conn.status();
   const std::string copy = UniqueDbName("strata_matrix");
   try {
-    (*conn)->Execute("CREATE DATABASE " + copy + " TEMPLATE \"" + original + "\"");
+    storage::CreateDatabaseFromTemplate(**conn, copy, original);
   } catch (const storage::DatabaseError& e) {
     return Status::FailedPrecondition("cannot copy database " + original + ": " + e.what());
   }
@@ -88,7 +90,7 @@ DatabaseCopy::~DatabaseCopy() {
   auto conn = storage::OpenPostgres(admin_);
   if (!conn.ok()) return;
   try {
-    (*conn)->Execute("DROP DATABASE IF EXISTS " + DbNameOf(location_) + " WITH (FORCE)");
+    storage::DropDatabase(**conn, DbNameOf(location_));
   } catch (const storage::DatabaseError&) {  // left behind; its name says what it was
   }
 }

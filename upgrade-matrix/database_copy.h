@@ -1,6 +1,7 @@
 // Scratch copies of databases: the matrix only ever changes a copy. An SQLite copy is a file
-// copy; a PostgreSQL copy is CREATE DATABASE ... TEMPLATE <original> (the original is only read,
-// and must have no other sessions while it is copied). A copy is removed when it goes away.
+// copy; a PostgreSQL copy is a new database made from the original as its template
+// (storage::CreateDatabaseFromTemplate: the original is only read, and must have no other
+// sessions while it is copied). A copy is removed when it goes away.
 #pragma once
 
 #include <memory>

@@ -6,6 +6,7 @@
 #include "database_copy.h"
 #include "schema/prepare_database.h"
 #include "schema/schema_snapshot.h"
+#include "storage/admin/database_admin.h"
 #include "storage/open_database.h"
 
 namespace strata::matrix {
@@ -69,14 +70,13 @@ Result<std::string> FreshSchemas::Listing(storage::Engine engine, const schema::
     auto admin = storage::OpenPostgres(WithDbName(postgres_, "postgres"));
     if (!admin.ok()) return admin.status();
     const std::string db = UniqueDbName("strata_matrix_fresh");
-    (*admin)->Execute("CREATE DATABASE " + db +
-                      " ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    storage::CreateEmptyUtf8Database(**admin, db);
     Status st;
     {
       auto conn = storage::OpenPostgres(WithDbName(postgres_, db));
       st = conn.ok() ? prepare(**conn) : conn.status();
     }
-    (*admin)->Execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    storage::DropDatabase(**admin, db);
     if (!st.ok()) return st;
   }
   return cache_[key] = listing;

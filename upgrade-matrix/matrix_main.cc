@@ -92,7 +92,7 @@ Fixtures
 Engines
   SQLite always; PostgreSQL as well when --postgres CONNINFO or $STRATA_TEST_PG names a server
   (keyword form, host=... port=... user=...; seeds are made once per run and copied per path
-  with CREATE DATABASE ... TEMPLATE). --engine restricts the run to one engine; --engine
+  as template databases). --engine restricts the run to one engine; --engine
   postgres with no server exits 77 (skipped), or 1 when $STRATA_REQUIRE_PG is set.
 
 Reports
@@ -102,8 +102,8 @@ Reports
   every step's summary, the fixture diffs and the fresh-vs-upgraded schema diffs.
 
 Your own database (--database)
-  Replays --path on a COPY of FILE (a file copy) or of a PostgreSQL database (CREATE DATABASE
-  copy TEMPLATE original, which needs no other sessions on the original); the original is never
+  Replays --path on a COPY of FILE (a file copy) or of a PostgreSQL database (a new database
+  with the original as its template, which needs no other sessions on it); the original is never
   written. Prints each step's summary and what changed, e.g. public rooms that dropped out of the
   directory with their stats rows. --json OUT writes {"steps": [{"release", "schema_version",
   "background_updates", "publicRooms": {"chunk", "total_room_count_estimate"}, ...}, ...]}.

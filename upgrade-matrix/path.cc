@@ -63,10 +63,20 @@ Result<UpgradePath> ParseEntry(const YAML::Node& node, const schema::Catalogue& 
   if (path.name.empty()) return Status::InvalidArgument("a path without a name");
   const std::string where = "path " + path.name + ": ";
   path.description = node["description"].as<std::string>("");
-  for (const auto& r : node["releases"]) {
-    auto step = ParseStep(r, catalogue);
-    if (!step.ok()) return Status::InvalidArgument(where + step.status().message());
-    path.steps.push_back(*step);
+  const YAML::Node releases = node["releases"];
+  if (releases.IsScalar() && releases.Scalar() == kEveryCatalogued) {
+    // Derived from the catalogue, so a new release joins this path by being catalogued.
+    for (const auto& release : catalogue.releases()) {
+      Step step;
+      step.release = &release;
+      path.steps.push_back(step);
+    }
+  } else {
+    for (const auto& r : releases) {
+      auto step = ParseStep(r, catalogue);
+      if (!step.ok()) return Status::InvalidArgument(where + step.status().message());
+      path.steps.push_back(*step);
+    }
   }
   if (path.steps.empty()) return Status::InvalidArgument(where + "no releases");
   path.dataset = node["seed"]["dataset"].as<std::string>("");

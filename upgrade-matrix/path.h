@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schema/catalogue.h"
@@ -45,6 +46,10 @@ struct UpgradePath {
   // "1.2.1 -> 1.4.0 -> 1.12.4"
   std::string Describe() const;
 };
+
+// `releases: every_catalogued_release` in paths.yaml: every catalogued release, oldest first,
+// one step each (the every-release path), taken from the catalogue rather than typed again.
+inline constexpr std::string_view kEveryCatalogued = "every_catalogued_release";
 
 // Parses "1.2.1,1.4.0,1.12.4"; every name must be a catalogued release.
 Result<std::vector<const schema::Release*>> ParseReleaseList(const std::string& text,

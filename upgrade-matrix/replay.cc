@@ -190,16 +190,12 @@ class StepRunner {
 }  // namespace
 
 Result<std::string> RepairSql(storage::Engine engine) {
-  for (const auto& release : schema::Catalogue::Builtin().releases()) {
-    for (const auto& note : release.notes) {
-      const std::string& sql =
-          engine == storage::Engine::kSqlite ? note.sql_sqlite : note.sql_postgres;
-      if (note.manual_step && sql.find("populate_stats_process_rooms") != std::string::npos) {
-        return sql;
-      }
-    }
-  }
-  return Status::NotFound("the catalogue's upgrade notes carry no stats repair");
+  const schema::UpgradeNote* note = schema::Catalogue::Builtin().FindNote(schema::kStatsRepairNote);
+  if (!note) return Status::NotFound("the catalogue has no note with id stats_repair");
+  const std::string& sql =
+      engine == storage::Engine::kSqlite ? note->sql_sqlite : note->sql_postgres;
+  if (sql.empty()) return Status::NotFound("the stats_repair note carries no SQL for this engine");
+  return sql;
 }
 
 ReplayResult Replay(const DatabaseCopy& db, const UpgradePath& path, const ReplayContext& context,

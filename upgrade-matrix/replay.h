@@ -43,7 +43,8 @@ struct ReplayContext {
 ReplayResult Replay(const DatabaseCopy& db, const UpgradePath& path, const ReplayContext& context,
                     const std::function<void(const StepResult&)>& on_step = {});
 
-// The repair SQL the upgrade notes give (the two INSERTs, verbatim), for `engine`.
+// The SQL of the catalogue's schema::kStatsRepairNote note (the two INSERTs, verbatim), for
+// `engine`.
 Result<std::string> RepairSql(storage::Engine engine);
 
 }  // namespace strata::matrix

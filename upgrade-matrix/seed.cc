@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "server_process.h"
+#include "storage/admin/database_admin.h"
 
 namespace strata::matrix {
 
@@ -20,7 +21,7 @@ Seeds::~Seeds() {
   if (!admin.ok()) return;
   for (const auto& name : seed_databases_) {
     try {
-      (*admin)->Execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      storage::DropDatabase(**admin, name);
     } catch (const storage::DatabaseError&) {
     }
   }
@@ -58,8 +59,7 @@ Result<std::string> Seeds::NewPostgresDatabase() {
   if (!admin.ok()) return admin.status();
   const std::string db = UniqueDbName("strata_matrix_seed");
   try {
-    (*admin)->Execute("CREATE DATABASE " + db +
-                      " ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    storage::CreateEmptyUtf8Database(**admin, db);
   } catch (const storage::DatabaseError& e) {
     return Status::FailedPrecondition(std::string("cannot create the seed database: ") + e.what());
   }

@@ -12,11 +12,13 @@
 #include "handlers/services.h"
 #include "schema/prepare_database.h"
 #include "schema/schema_snapshot.h"
+#include "storage/inspection/inspection_store.h"
 
 namespace strata::matrix {
 
 using json = nlohmann::json;
 using storage::Connection;
+using storage::InspectionStore;
 
 namespace {
 
@@ -34,24 +36,21 @@ std::string Sha256Hex(const std::string& data) {
 }
 
 // room_id -> a stable key: the room's latest name, else "(unnamed, created by <creator>)".
-std::map<std::string, std::string> RoomKeys(Connection& conn) {
+std::map<std::string, std::string> RoomKeys(const InspectionStore& store, Connection& conn) {
   std::map<std::string, std::string> names;
-  for (const auto& row : conn.Query(
-           "SELECT s.room_id, j.json FROM state_events s JOIN events e ON e.event_id = s.event_id "
-           "JOIN event_json j ON j.event_id = s.event_id WHERE s.type = 'm.room.name' AND "
-           "s.state_key = '' ORDER BY e.stream_ordering")) {
-    json ev = json::parse(row.Text(1), nullptr, false);
+  for (const auto& e : store.RoomNameEvents(conn)) {
+    json ev = json::parse(e.event_json, nullptr, false);
     if (ev.is_object() && ev["content"].is_object() &&
         ev["content"].value("name", json()).is_string())
-      names[row.Text(0)] = ev["content"]["name"].get<std::string>();
+      names[e.room_id] = ev["content"]["name"].get<std::string>();
   }
   std::map<std::string, std::string> keys;
   std::map<std::string, int> used;
-  for (const auto& row : conn.Query("SELECT room_id, creator FROM rooms ORDER BY room_id")) {
-    auto it = names.find(row.Text(0));
-    std::string key = it != names.end() ? it->second : "(unnamed, created by " + row.Text(1) + ")";
+  for (const auto& room : store.RoomCreators(conn)) {
+    auto it = names.find(room.room_id);
+    std::string key = it != names.end() ? it->second : "(unnamed, created by " + room.creator + ")";
     if (int n = used[key]++; n > 0) key += " #" + std::to_string(n + 1);
-    keys[row.Text(0)] = key;
+    keys[room.room_id] = key;
   }
   return keys;
 }
@@ -79,12 +78,9 @@ json BackgroundUpdates(Connection& conn) {
   return out;
 }
 
-json AppliedDeltas(Connection& conn) {
+json AppliedDeltas(const InspectionStore& store, Connection& conn) {
   json out = json::array();
-  for (const auto& row :
-       conn.Query("SELECT version, file FROM applied_schema_deltas ORDER BY version, file")) {
-    out.push_back(row.Text(1));
-  }
+  for (const auto& file : store.AppliedDeltaFiles(conn)) out.push_back(file);
   return out;
 }
 
@@ -102,48 +98,37 @@ json RowObject(const storage::Row& row, const std::vector<std::string>& columns,
   return out;
 }
 
-json Rooms(Connection& conn, const std::map<std::string, std::string>& keys) {
+json Rooms(const InspectionStore& store, Connection& conn,
+           const std::map<std::string, std::string>& keys) {
   json rooms = json::object();
-  for (const auto& row : conn.Query(
-           "SELECT r.room_id, r.is_public, (SELECT COUNT(*) FROM current_state_events c JOIN "
-           "room_memberships m ON m.event_id = c.event_id WHERE c.room_id = r.room_id AND "
-           "c.type = 'm.room.member' AND m.membership = 'join'), (SELECT COUNT(*) FROM events e "
-           "WHERE e.room_id = r.room_id AND e.type = 'm.room.message') FROM rooms r")) {
-    rooms[keys.at(row.Text(0))] = {{"published", row.Bool(1)},
-                                   {"joined_in_current_state", row.Int(2)},
-                                   {"messages", row.Int(3)}};
+  for (const auto& room : store.RoomCountsPerRoom(conn)) {
+    rooms[keys.at(room.room_id)] = {{"published", room.is_public},
+                                    {"joined_in_current_state", room.joined_in_current_state},
+                                    {"messages", room.messages}};
   }
-  if (conn.TableExists("room_stats_current")) {
+  if (auto stats = store.RoomStatsCurrent(conn)) {
     const std::vector<std::string> cols = {
         "current_state_events", "joined_members",      "invited_members",          "left_members",
         "banned_members",       "local_users_in_room", "completed_delta_stream_id"};
-    for (const auto& row :
-         conn.Query("SELECT room_id, current_state_events, joined_members, invited_members, "
-                    "left_members, banned_members, local_users_in_room, completed_delta_stream_id "
-                    "FROM room_stats_current")) {
-      std::vector<std::optional<std::string>> cells;
-      for (size_t i = 1; i < row.size(); ++i) cells.push_back(row.OptText(i));
-      auto it = keys.find(row.Text(0));
+    for (auto& row : *stats) {
+      auto it = keys.find(row.room_id);
       if (it == keys.end()) continue;
       rooms[it->second]["room_stats_current"] =
-          RowObject(storage::Row(cells), cols, std::vector<bool>(cols.size(), true));
+          RowObject(storage::Row(std::move(row.cells)), cols, std::vector<bool>(cols.size(), true));
     }
   }
-  if (conn.ColumnExists("room_stats_state", "join_rules")) {
+  if (auto stats = store.RoomStatsState(conn)) {
     const std::vector<std::string> cols = {
         "name",       "canonical_alias", "join_rules",   "history_visibility",
         "encryption", "avatar",          "guest_access", "is_federatable",
         "topic"};
     std::vector<bool> numeric(cols.size(), false);
     numeric[7] = true;
-    for (const auto& row : conn.Query(
-             "SELECT room_id, name, canonical_alias, join_rules, history_visibility, "
-             "encryption, avatar, guest_access, is_federatable, topic FROM room_stats_state")) {
-      std::vector<std::optional<std::string>> cells;
-      for (size_t i = 1; i < row.size(); ++i) cells.push_back(row.OptText(i));
-      auto it = keys.find(row.Text(0));
+    for (auto& row : *stats) {
+      auto it = keys.find(row.room_id);
       if (it == keys.end()) continue;
-      rooms[it->second]["room_stats_state"] = RowObject(storage::Row(cells), cols, numeric);
+      rooms[it->second]["room_stats_state"] =
+          RowObject(storage::Row(std::move(row.cells)), cols, numeric);
     }
   }
   return rooms;
@@ -151,24 +136,18 @@ json Rooms(Connection& conn, const std::map<std::string, std::string>& keys) {
 
 // user_stats_current summed up: one row per user is noise in a fixture; the total says whether
 // the users pass ran and counted joins.
-json UserStats(Connection& conn) {
-  if (!conn.TableExists("user_stats_current")) return nullptr;
-  const int64_t rows = conn.QueryInt("SELECT COUNT(*) FROM user_stats_current").value_or(0);
-  const int64_t joined =
-      conn.QueryInt("SELECT COALESCE(SUM(joined_rooms), 0) FROM user_stats_current").value_or(0);
-  return {{"rows", rows}, {"joined_rooms_total", joined}};
+json UserStats(const InspectionStore& store, Connection& conn) {
+  const auto totals = store.UserStats(conn);
+  if (!totals) return nullptr;
+  return {{"rows", totals->rows}, {"joined_rooms_total", totals->joined_rooms_total}};
 }
 
 // Accounts with a password that are not deactivated: the count and the first few names.
-json UsersWhoCanLogIn(Connection& conn) {
+json UsersWhoCanLogIn(const InspectionStore& store, Connection& conn) {
   json sample = json::array();
   int64_t count = 0;
-  const bool has_deactivated = conn.ColumnExists("users", "deactivated");
-  for (const auto& row :
-       conn.Query(std::string("SELECT name FROM users WHERE password_hash IS NOT NULL AND "
-                              "password_hash <> ''") +
-                  (has_deactivated ? " AND deactivated = 0" : "") + " ORDER BY name")) {
-    if (count++ < 3) sample.push_back(row.Text(0));
+  for (const auto& name : store.UsersWhoCanLogIn(conn)) {
+    if (count++ < 3) sample.push_back(name);
   }
   return {{"count", count}, {"sample", sample}};
 }
@@ -195,7 +174,7 @@ json Normalise(json body, const std::map<std::string, std::string>& keys) {
 }  // namespace
 
 std::string ServerNameOf(Connection& conn) {
-  auto user = conn.QueryValue("SELECT name FROM users ORDER BY name LIMIT 1");
+  auto user = InspectionStore(conn).FirstUserName(conn);
   if (!user || user->find(':') == std::string::npos) return "localhost";
   return user->substr(user->find(':') + 1);
 }
@@ -209,15 +188,16 @@ StepSnapshot TakeStepSnapshot(storage::ConnectionPool& pool, const schema::Relea
     auto lease = pool.Acquire();
     Connection& conn = *lease;
     auto state = schema::ReadSchemaState(conn);
-    keys = RoomKeys(conn);
+    const InspectionStore store(conn);
+    keys = RoomKeys(store, conn);
     out.state = {{"schema_version", state ? state->version : 0},
                  {"upgraded", state ? state->upgraded : false},
-                 {"applied_schema_deltas", AppliedDeltas(conn)},
+                 {"applied_schema_deltas", AppliedDeltas(store, conn)},
                  {"background_updates", BackgroundUpdates(conn)},
                  {"schema", SchemaSection(conn, &out.schema_listing)},
-                 {"rooms", Rooms(conn, keys)},
-                 {"user_stats_current", UserStats(conn)},
-                 {"users_who_can_log_in", UsersWhoCanLogIn(conn)}};
+                 {"rooms", Rooms(store, conn, keys)},
+                 {"user_stats_current", UserStats(store, conn)},
+                 {"users_who_can_log_in", UsersWhoCanLogIn(store, conn)}};
   }
   if (public_rooms_served) {
     out.public_rooms_raw = *public_rooms_served;

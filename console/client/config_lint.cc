@@ -51,15 +51,19 @@ LintResult LintConfigFile(const std::string& path, const std::string& release) {
   const schema::Release* r = release.empty() ? &catalogue.newest() : catalogue.Find(release);
   if (!r) r = &catalogue.newest();
   result.release = r->name;
+  // Exactly the server's start-up config check (homeserver_main.cc) for release `r`.
   config::LoadedConfig loaded = config::LoadConfigFiles({path});
-  result.problems = loaded.problems;
-  if (loaded.ok()) {
-    (void)config::ApplyReleaseDefaults(loaded.config, r->config_defaults);
-    config::CheckOptions options;
-    options.only = r->startup_checks;
-    for (auto& p : config::RunStartupChecks(loaded.config, options)) {
-      result.problems.push_back(std::move(p));
-    }
+  config::CheckOptions options;
+  options.only = catalogue.StartupChecks(*r);
+  auto checked = config::CheckLoadedConfig(loaded, r->config_defaults, options);
+  if (checked.ok()) {
+    result.problems = std::move(*checked);
+  } else {
+    result.problems = loaded.problems;
+    config::Problem p;
+    p.check = "config";
+    p.message = checked.status().message();
+    result.problems.push_back(std::move(p));
   }
   YAML::Node root;
   try {

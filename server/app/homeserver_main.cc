@@ -33,20 +33,6 @@ namespace {
 
 constexpr const char* kProgram = "strata";
 
-// Checks Strata makes whatever release it behaves as: they guard against configs and
-// databases no release could use, rather than describing one release's behaviour.
-const std::vector<std::string> kAlwaysOnConfigChecks = {"legacy_keys", "unknown_keys",
-                                                        "appservice_registrations"};
-const std::vector<std::string> kAlwaysOnEngineChecks = {"sqlite_not_recommended"};
-
-std::vector<std::string> WithAlwaysOn(std::vector<std::string> checks,
-                                      const std::vector<std::string>& always) {
-  for (const auto& c : always) {
-    if (std::find(checks.begin(), checks.end(), c) == checks.end()) checks.push_back(c);
-  }
-  return checks;
-}
-
 void PrintReleases(const schema::Catalogue& catalogue) {
   for (const auto& r : catalogue.releases()) {
     std::cout << r.name << "\tschema " << r.schema_version << "\t"
@@ -207,26 +193,6 @@ int WaitForStopSignal() {
   return sig;
 }
 
-// The connections request threads use. On SQLite: write-ahead logging, so a commit appends to
-// the log and fsyncs it once instead of the rollback journal's several fsyncs per transaction,
-// which held sends and room creation to tens a second (bench/RESULTS.md). synchronous stays
-// FULL: a commit a client was told about survives a power cut, not only a process crash. Set
-// only once the schema is prepared, so refusing a database never changes its file.
-Result<std::unique_ptr<storage::Connection>> OpenServingConnection(
-    const storage::DatabaseSettings& settings) {
-  auto conn = storage::OpenDatabase(settings);
-  if (conn.ok() && (*conn)->engine() == storage::Engine::kSqlite) {
-    try {
-      (*conn)->Query("PRAGMA journal_mode = WAL");
-      (*conn)->Execute("PRAGMA synchronous = FULL");
-    } catch (const storage::DatabaseError& e) {
-      STRATA_LOG(Warning, "strata.storage")
-          << "Could not switch SQLite to write-ahead logging: " << e.what();
-    }
-  }
-  return conn;
-}
-
 }  // namespace
 
 int HomeserverMain(int argc, char** argv) {
@@ -269,17 +235,15 @@ int HomeserverMain(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto loaded = config::LoadConfigFiles(cl->config_paths);
-  if (Status s = config::ApplyReleaseDefaults(loaded.config, release->config_defaults); !s.ok()) {
-    std::cerr << kProgram << ": error: " << s.message() << "\n";
+  config::CheckOptions check_options;
+  check_options.only = catalogue.StartupChecks(*release);
+  check_options.log_file_flag = cl->log_file.has_value();
+  auto checked = config::CheckLoadedConfig(loaded, release->config_defaults, check_options);
+  if (!checked.ok()) {
+    std::cerr << kProgram << ": error: " << checked.status().message() << "\n";
     return 1;
   }
-  config::CheckOptions check_options;
-  check_options.only = WithAlwaysOn(release->startup_checks, kAlwaysOnConfigChecks);
-  check_options.log_file_flag = cl->log_file.has_value();
-  auto problems = loaded.problems;
-  for (auto& p : config::RunStartupChecks(loaded.config, check_options)) {
-    problems.push_back(std::move(p));
-  }
+  const std::vector<config::Problem>& problems = *checked;
   for (const auto& p : problems) std::cerr << p.ToString() << "\n";
   if (config::HasErrors(problems)) return 1;
 
@@ -301,7 +265,7 @@ int HomeserverMain(int argc, char** argv) {
   }
   storage::EngineCheckOptions engine_options;
   engine_options.new_database = storage::IsNewDatabase(**conn);
-  engine_options.only = WithAlwaysOn(release->startup_checks, kAlwaysOnEngineChecks);
+  engine_options.only = catalogue.StartupChecks(*release);
   for (const auto& p : storage::CheckEngine(**conn, engine_options)) {
     if (p.fatal) {
       std::cerr << kProgram << ": error: " << p.message << "\n";
@@ -358,8 +322,9 @@ int HomeserverMain(int argc, char** argv) {
     std::cerr << kProgram << ": error: signing_key_path: " << key.status().message() << "\n";
     return 1;
   }
-  auto pool = storage::ConnectionPool::Open([&] { return OpenServingConnection(db_settings); },
-                                            static_cast<size_t>(loaded.config.database.cp_max));
+  auto pool =
+      storage::ConnectionPool::Open([&] { return storage::OpenServingDatabase(db_settings); },
+                                    static_cast<size_t>(loaded.config.database.cp_max));
   if (!pool.ok()) {
     http.Stop();
     std::cerr << kProgram << ": error: database: " << pool.status().message() << "\n";

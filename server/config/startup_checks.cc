@@ -537,4 +537,13 @@ std::vector<Problem> RunStartupChecks(const HomeserverConfig& config, const Chec
   return out;
 }
 
+Result<std::vector<Problem>> CheckLoadedConfig(
+    LoadedConfig& loaded, const std::map<std::string, std::string>& release_defaults,
+    const CheckOptions& options) {
+  if (Status s = ApplyReleaseDefaults(loaded.config, release_defaults); !s.ok()) return s;
+  std::vector<Problem> problems = loaded.problems;
+  for (auto& p : RunStartupChecks(loaded.config, options)) problems.push_back(std::move(p));
+  return problems;
+}
+
 }  // namespace strata::config

@@ -20,12 +20,14 @@
 // service registrations); no network, no database. The Qt console lints configs with this.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/homeserver_config.h"
 #include "config/problem.h"
+#include "util/status.h"
 
 namespace strata::config {
 
@@ -59,6 +61,14 @@ const std::vector<std::string>& AllStartupChecks();
 
 std::vector<Problem> RunStartupChecks(const HomeserverConfig& config,
                                       const CheckOptions& options = {});
+
+// The whole start-up config check, as the server makes it and the console's Config lint
+// repeats it: the loader's problems, then `release_defaults` layered into `loaded.config`
+// (ApplyReleaseDefaults), then the checks `options` names (the server passes
+// Catalogue::StartupChecks(release)). A default that cannot be applied is the error Status.
+Result<std::vector<Problem>> CheckLoadedConfig(
+    LoadedConfig& loaded, const std::map<std::string, std::string>& release_defaults,
+    const CheckOptions& options);
 
 // The top-level keys Synapse 1.x reads (for unknown_keys).
 bool IsKnownTopLevelKey(const std::string& key);

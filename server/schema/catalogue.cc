@@ -129,8 +129,9 @@ std::vector<UpgradeNote> ParseNotes(const YAML::Node& list, const std::string& w
   for (size_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
     const std::string at = where + "[" + std::to_string(i) + "]";
-    CheckKeys(item, {"title", "text", "manual_step", "sql_sqlite", "sql_postgres"}, at);
+    CheckKeys(item, {"id", "title", "text", "manual_step", "sql_sqlite", "sql_postgres"}, at);
     UpgradeNote note;
+    note.id = OptionalString(item, "id", at);
     note.title = RequiredString(item, "title", at);
     note.text = RequiredString(item, "text", at);
     if (note.title.empty() || note.text.empty()) Fail(at, "title and text must not be empty");
@@ -148,6 +149,27 @@ std::string EntryName(const YAML::Node& node, const std::string& key, const std:
     return index + " (" + node[key].as<std::string>() + ")";
   }
   return index;
+}
+
+// A list of start-up check names under `key` (absent: none), each lower_snake_case, none twice.
+std::vector<std::string> ParseCheckNames(const YAML::Node& node, const std::string& key,
+                                         const std::string& where) {
+  std::vector<std::string> names;
+  const YAML::Node checks = OptionalSequence(node, key, where);
+  if (!checks) return names;
+  for (const auto& item : checks) {
+    if (!item.IsScalar()) Fail(where, key + " entries must be names");
+    const std::string name = item.as<std::string>();
+    if (name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      Fail(where, "startup check name '" + name + "' must be lower_snake_case");
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      Fail(where, "startup check '" + name + "' is listed twice");
+    }
+    names.push_back(name);
+  }
+  return names;
 }
 
 Release ParseRelease(const YAML::Node& node, const std::string& index_where) {
@@ -181,21 +203,7 @@ Release ParseRelease(const YAML::Node& node, const std::string& index_where) {
       release.config_defaults[item.first.as<std::string>()] = item.second.as<std::string>();
     }
   }
-  if (const YAML::Node checks = OptionalSequence(node, "startup_checks", where); checks) {
-    for (const auto& item : checks) {
-      if (!item.IsScalar()) Fail(where, "startup_checks entries must be names");
-      const std::string name = item.as<std::string>();
-      if (name.empty() ||
-          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
-        Fail(where, "startup check name '" + name + "' must be lower_snake_case");
-      }
-      if (std::find(release.startup_checks.begin(), release.startup_checks.end(), name) !=
-          release.startup_checks.end()) {
-        Fail(where, "startup check '" + name + "' is listed twice");
-      }
-      release.startup_checks.push_back(name);
-    }
-  }
+  release.startup_checks = ParseCheckNames(node, "startup_checks", where);
   release.notes = ParseNotes(OptionalSequence(node, "notes", where), where + " notes");
   release.rollback = ParseNotes(OptionalSequence(node, "rollback", where), where + " rollback");
   return release;
@@ -257,7 +265,8 @@ Result<Catalogue> Catalogue::Load(const std::string& yaml_text,
     } catch (const YAML::ParserException& e) {
       return Status::InvalidArgument(std::string("catalogue.yaml is not valid YAML: ") + e.what());
     }
-    CheckKeys(root, {"releases", "deltas"}, "catalogue.yaml");
+    CheckKeys(root, {"always_on_checks", "releases", "deltas"}, "catalogue.yaml");
+    catalogue.always_on_checks_ = ParseCheckNames(root, "always_on_checks", "catalogue.yaml");
 
     // Releases: oldest first, each strictly newer than the one before.
     const YAML::Node releases = root["releases"];
@@ -289,6 +298,18 @@ Result<Catalogue> Catalogue::Load(const std::string& yaml_text,
                         full_dir + "...)");
       }
       catalogue.releases_.push_back(std::move(release));
+    }
+
+    // Note ids name one note each (FindNote), in notes and rollbacks alike.
+    std::set<std::string> note_ids;
+    for (const Release& release : catalogue.releases_) {
+      for (const auto* list : {&release.notes, &release.rollback}) {
+        for (const UpgradeNote& note : *list) {
+          if (!note.id.empty() && !note_ids.insert(note.id).second) {
+            Fail("releases (" + release.name + ")", "note id '" + note.id + "' is used twice");
+          }
+        }
+      }
     }
 
     // Deltas: each names its Synapse file, the release that first shipped it and the releases
@@ -405,6 +426,24 @@ const Catalogue& Catalogue::Builtin() {
 const Release* Catalogue::Find(const std::string& name) const {
   for (const Release& release : releases_) {
     if (release.name == name) return &release;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Catalogue::StartupChecks(const Release& release) const {
+  std::vector<std::string> checks = release.startup_checks;
+  for (const auto& name : always_on_checks_) {
+    if (std::find(checks.begin(), checks.end(), name) == checks.end()) checks.push_back(name);
+  }
+  return checks;
+}
+
+const UpgradeNote* Catalogue::FindNote(const std::string& id) const {
+  if (id.empty()) return nullptr;
+  for (const Release& release : releases_) {
+    for (const UpgradeNote& note : release.notes) {
+      if (note.id == id) return &note;
+    }
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "util/logging.h"
 #include "util/quoting.h"
 
 namespace strata::storage {
@@ -45,6 +46,20 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseSettings& setting
   if (settings.name == "psycopg2") return OpenPostgres(PostgresConnInfo(settings.args));
   return Status::InvalidArgument("database.name: unsupported database engine '" + settings.name +
                                  "' (use sqlite3 or psycopg2)");
+}
+
+Result<std::unique_ptr<Connection>> OpenServingDatabase(const DatabaseSettings& settings) {
+  auto conn = OpenDatabase(settings);
+  if (conn.ok() && (*conn)->engine() == Engine::kSqlite) {
+    try {
+      (*conn)->Query("PRAGMA journal_mode = WAL");
+      (*conn)->Execute("PRAGMA synchronous = FULL");
+    } catch (const DatabaseError& e) {
+      STRATA_LOG(Warning, "strata.storage")
+          << "Could not switch SQLite to write-ahead logging: " << e.what();
+    }
+  }
+  return conn;
 }
 
 bool IsPostgresLocation(const std::string& location) {

@@ -26,6 +26,15 @@ std::string DescribeSettings(const DatabaseSettings& settings);
 
 Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseSettings& settings);
 
+// OpenDatabase for the connections a serving homeserver's request threads use. On SQLite:
+// write-ahead logging (PRAGMA journal_mode = WAL), so a commit appends to the log and fsyncs it
+// once instead of the rollback journal's several fsyncs per transaction, which held sends and
+// room creation to tens a second (bench/RESULTS.md); synchronous stays FULL, so a commit a
+// client was told about survives a power cut, not only a process crash. Open these only once
+// the schema is prepared, so refusing a database never changes its file. A pragma that fails
+// is logged as a warning and the connection is returned as it is. PostgreSQL: OpenDatabase.
+Result<std::unique_ptr<Connection>> OpenServingDatabase(const DatabaseSettings& settings);
+
 // Opens "postgresql://..." / "postgres://..." URIs and "host=... dbname=..." strings on
 // PostgreSQL, anything else as an SQLite file path (for tools: --database on the command line).
 Result<std::unique_ptr<Connection>> OpenDatabaseLocation(const std::string& location);

@@ -294,8 +294,9 @@ TEST(StartupCheckNamesTest, ListsEveryCheck) {
 TEST(StartupCheckNamesTest, CatalogueNamesOnlyKnownChecks) {
   std::set<std::string> known(AllStartupChecks().begin(), AllStartupChecks().end());
   known.insert(storage::AllEngineChecks().begin(), storage::AllEngineChecks().end());
-  for (const auto& release : schema::Catalogue::Builtin().releases()) {
-    for (const auto& name : release.startup_checks) {
+  const auto& catalogue = schema::Catalogue::Builtin();
+  for (const auto& release : catalogue.releases()) {
+    for (const auto& name : catalogue.StartupChecks(release)) {
       EXPECT_TRUE(known.count(name)) << release.name << " names unknown check '" << name << "'";
     }
   }

@@ -198,7 +198,7 @@ void ConsoleTest::initTestCase() {
                           {"UPDATE users SET admin = 1 WHERE name = '@alice:localhost'"}),
            broken_->error().c_str());
   load_ = std::make_unique<LiveServer>();
-  QVERIFY2(load_->Start("v1.2.1-small.sqlite", {"1.18.0"}, "1.18.0",
+  QVERIFY2(load_->Start("v1.2.1-small.sqlite", {st::NewestRelease()}, st::NewestRelease(),
                         {"UPDATE users SET admin = 1 WHERE name = '@alice:localhost'",
                          "INSERT INTO users (name, password_hash, creation_ts, admin, is_guest) "
                          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
@@ -606,8 +606,9 @@ void ConsoleTest::advisorReadsTheCatalogueForThisServer() {
   AdvisorView* advisor = window_->advisor();
   // The dashboard handed the advisor the server's release, engine and database.
   QVERIFY(advisor->matrixCommand().contains(QString::fromStdString(broken_->database())));
-  advisor->setTarget("1.18.0");
-  QVERIFY2(advisor->matrixCommand().endsWith("--path 1.12.4,1.18.0"),
+  advisor->setTarget(QString::fromStdString(st::NewestRelease()));
+  QVERIFY2(advisor->matrixCommand().endsWith(
+               QString::fromStdString("--path 1.12.4," + st::NewestRelease())),
            qPrintable(advisor->matrixCommand()));
   QVERIFY(advisor->planText().contains("== 1.13.0"));
   QVERIFY(!advisor->planText().contains("== 1.12.4"));

@@ -38,7 +38,7 @@ const json* RoomIn(const json& health, const std::string& room_id) {
 }
 
 TEST_P(AdminConsoleApiTest, RoomStateListsTheCurrentStateToAdminsOnly) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string root = Admin(api, "root");
   const std::string carol = api.Register("carol");
   const std::string room = CreateRoom(api, carol, {{"name", "Lobby"}, {"topic", "Say hi"}});
@@ -153,7 +153,7 @@ TEST_P(AdminConsoleApiTest, DirectoryHealthNamesRoomsFromCurrentStateWithoutStat
 }
 
 TEST_P(AdminConsoleApiTest, RoomVersionsSortNewestFirstByDefault) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string root = Admin(api, "root");
   const std::string carol = api.Register("carol");
   const std::string v1 = CreateRoom(api, carol, {{"name", "Old"}, {"room_version", "1"}});
@@ -170,7 +170,7 @@ TEST_P(AdminConsoleApiTest, RoomVersionsSortNewestFirstByDefault) {
 }
 
 TEST_P(AdminConsoleApiTest, SchemaInfoNamesTheDatabaseEngine) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string root = Admin(api, "root");
   auto schema = api.Call("GET", "/_synapse/admin/v1/schema", "", root);
   ASSERT_EQ(schema.status, 200);
@@ -227,7 +227,7 @@ TEST_P(AdminConsoleApiTest, UpgradePrechecksRunTheNotesQueryAndReportWhyItFails)
 }
 
 TEST_P(AdminConsoleApiTest, AFailedBackgroundUpdateIsReportedAndStartJobRetriesIt) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string root = Admin(api, "root");
   const std::string job = "/_synapse/admin/v1/background_updates/start_job";
   const json body = {{"job_name", "populate_stats_process_rooms"}};

@@ -16,7 +16,7 @@ class ClientApiTest : public testing::EngineTest {};
 STRATA_INSTANTIATE_ENGINES(ClientApiTest);
 
 TEST_P(ClientApiTest, RegisterLoginWhoamiLogout) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string token = api.Register("alice", "alicepass1");
   ASSERT_FALSE(token.empty());
   auto who = api.Call("GET", "/_matrix/client/v3/account/whoami", "", token);
@@ -52,7 +52,7 @@ TEST_P(ClientApiTest, RegisterLoginWhoamiLogout) {
 }
 
 TEST_P(ClientApiTest, BadInputGetsMatrixErrors) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string token = api.Register("bob");
   struct Case {
     std::string method, path, body;
@@ -106,7 +106,7 @@ TEST_P(ClientApiTest, BadInputGetsMatrixErrors) {
 }
 
 TEST_P(ClientApiTest, RoomsMessagesAndSync) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   const std::string bob = api.Register("bob");
   auto created = api.Call("POST", "/_matrix/client/v3/createRoom",
@@ -203,7 +203,7 @@ TEST_P(ClientApiTest, RoomsMessagesAndSync) {
 
 // publicRooms: a room whose stats say 0 joined members is missing as 1.5+ and listed as 1.4.
 TEST_P(ClientApiTest, PublicRoomsBothWays) {
-  for (const std::string release : {"1.4.0", "1.18.0"}) {
+  for (const std::string& release : {std::string("1.4.0"), testing::NewestRelease()}) {
     SCOPED_TRACE(release);
     ApiServer api(engine(), release);
     const std::string alice = api.Register("alice");
@@ -260,7 +260,7 @@ TEST_P(ClientApiTest, PublicRoomsBothWays) {
 }
 
 TEST_P(ClientApiTest, AdminApi) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   // Shared-secret registration of an admin.
   auto nonce = api.Call("GET", "/_synapse/admin/v1/register");
   ASSERT_EQ(nonce.status, 200);
@@ -309,7 +309,7 @@ TEST_P(ClientApiTest, AdminApi) {
             200);
   EXPECT_EQ(api.Call("GET", "/_matrix/client/r0/account/whoami", "", carol).status, 401);
   auto schema = api.Call("GET", "/_synapse/admin/v1/schema", "", root);
-  EXPECT_EQ(schema.body["behaves_as"], "1.18.0");
+  EXPECT_EQ(schema.body["behaves_as"], testing::NewestRelease());
   // A new database still has the population queued (no runner here): a second is refused.
   auto queued = api.Call("POST", "/_synapse/admin/v1/background_updates/start_job",
                          json{{"job_name", "populate_stats_process_rooms"}}, root);
@@ -418,7 +418,7 @@ TEST_P(LegacyStatsTest, WaitsForTheQueuedPopulationChain) {
 
 // Behaving as 1.18.0 the separated engine's tables are used and the old ones are gone.
 TEST_P(LegacyStatsTest, Release118UsesTheNewTables) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   auto created = api.Call("POST", "/_matrix/client/r0/createRoom", json{{"name", "New"}}, alice);
   ASSERT_EQ(created.status, 200);

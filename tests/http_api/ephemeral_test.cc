@@ -57,7 +57,7 @@ Room MakeRoom(ApiServer& api, const std::string& alice, const std::string& bob, 
 }
 
 TEST_P(EphemeralTest, TypingReachesSyncAndLapses) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   const std::string bob = api.Register("bob");
   const Room room = MakeRoom(api, alice, bob, 1);
@@ -127,7 +127,7 @@ TEST_P(EphemeralTest, TypingReachesSyncAndLapses) {
 }
 
 TEST_P(EphemeralTest, ReceiptsStoredAsSynapseAndSynced) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   const std::string bob = api.Register("bob");
   const Room room = MakeRoom(api, alice, bob, 3);
@@ -203,7 +203,7 @@ TEST_P(EphemeralTest, ReceiptsStoredAsSynapseAndSynced) {
 }
 
 TEST_P(EphemeralTest, ReadMarkersAreRoomAccountData) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   const std::string bob = api.Register("bob");
   const Room room = MakeRoom(api, alice, bob, 3);
@@ -258,7 +258,7 @@ TEST_P(EphemeralTest, ReadMarkersAreRoomAccountData) {
 // A receipt clears what Synapse cleared: unhighlighted push actions up to it, highlights a
 // month old, and the push summaries up to it; newer highlights and later rows stay.
 TEST_P(EphemeralTest, ReceiptsClearPushActionsAndSummariesAsSynapse) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   const std::string bob = api.Register("bob");
   const Room room = MakeRoom(api, alice, bob, 3);
@@ -306,7 +306,7 @@ TEST_P(EphemeralTest, ReceiptsClearPushActionsAndSummariesAsSynapse) {
 // Account data shares one stream with room tags, continuing after the highest id any of
 // Synapse's tables or its account_data_max_stream_id holds, and moving that row.
 TEST_P(EphemeralTest, AccountDataStreamSpansSynapsesTables) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string bob = api.Register("bob");
   const std::string b = "@bob:test.local";
   api.conn().Execute(

@@ -31,7 +31,9 @@ json Login(const std::string& user, const std::string& password) {
 
 TEST_P(RateLimitTest, MessagesPerUserWithSynapsesOverrides) {
   // 0.1/s: a refused action waits up to 10 s.
-  ApiServer api(engine(), "1.18.0", [](config::HomeserverConfig& c) { c.rc_message = {0.1, 4}; });
+  ApiServer api(engine(), testing::NewestRelease(), [](config::HomeserverConfig& c) {
+    c.rc_message = {0.1, 4};
+  });
   const std::string alice = api.Register("alice");
   auto created = api.Call("POST", kR0 + "/createRoom", json{{"preset", "public_chat"}}, alice);
   ASSERT_EQ(created.status, 200);  // the room counts once
@@ -79,7 +81,7 @@ TEST_P(RateLimitTest, MessagesPerUserWithSynapsesOverrides) {
 }
 
 TEST_P(RateLimitTest, LoginByAddressAccountAndFailures) {
-  ApiServer api(engine(), "1.18.0", [](config::HomeserverConfig& c) {
+  ApiServer api(engine(), testing::NewestRelease(), [](config::HomeserverConfig& c) {
     c.rc_login.account = {0.1, 2};
     c.rc_login.failed_attempts = {0.1, 2};
   });
@@ -98,7 +100,7 @@ TEST_P(RateLimitTest, LoginByAddressAccountAndFailures) {
   ExpectLimited(api.Call("POST", path, Login("bob", "wrong"), ""), 10001);
 
   // rc_login.address: per client address, whatever the account.
-  ApiServer by_address(engine(), "1.18.0", [](config::HomeserverConfig& c) {
+  ApiServer by_address(engine(), testing::NewestRelease(), [](config::HomeserverConfig& c) {
     c.rc_login.address = {0.1, 3};
   });
   by_address.Register("carol", "carolpass1");
@@ -111,7 +113,7 @@ TEST_P(RateLimitTest, LoginByAddressAccountAndFailures) {
 // A new displayname/avatar reaches every joined room as a member event, seen through /sync;
 // the stats and user directory stay as the release keeps them.
 TEST_P(ProfileTest, ChangesSendMemberEventsToJoinedRooms) {
-  for (const std::string release : {"1.3.0", "1.18.0"}) {
+  for (const std::string& release : {std::string("1.3.0"), testing::NewestRelease()}) {
     SCOPED_TRACE(release);
     ApiServer api(engine(), release);
     const std::string alice = api.Register("alice");
@@ -132,7 +134,7 @@ TEST_P(ProfileTest, ChangesSendMemberEventsToJoinedRooms) {
         "INSERT INTO user_directory (user_id, room_id, display_name, avatar_url) "
         "VALUES (?, NULL, ?, NULL)",
         {"@alice:test.local", "alice"});
-    const bool stats = release == "1.18.0";
+    const bool stats = release == testing::NewestRelease();
     auto joined_members = [&](const std::string& room) {
       return api.conn().QueryInt("SELECT joined_members FROM room_stats_current WHERE room_id = ?",
                                  {room});
@@ -206,7 +208,9 @@ TEST_P(ProfileTest, ChangesSendMemberEventsToJoinedRooms) {
 
 // Refused requests (403, 404) spend nothing of rc_message: only stored events count.
 TEST_P(RateLimitTest, RefusedRequestsSpendNoMessageBudget) {
-  ApiServer api(engine(), "1.18.0", [](config::HomeserverConfig& c) { c.rc_message = {0.1, 2}; });
+  ApiServer api(engine(), testing::NewestRelease(), [](config::HomeserverConfig& c) {
+    c.rc_message = {0.1, 2};
+  });
   const std::string alice = api.Register("alice");
   const std::string nope = kR0 + "/rooms/!nope:test.local";
   for (int i = 0; i < 4; ++i) {
@@ -228,7 +232,7 @@ TEST_P(RateLimitTest, RefusedRequestsSpendNoMessageBudget) {
 // A room that refuses the new member event does not fail the profile change, which is saved
 // already: the other rooms get theirs.
 TEST_P(ProfileTest, ARoomRefusingTheMemberEventIsSkipped) {
-  ApiServer api(engine(), "1.18.0");
+  ApiServer api(engine(), testing::NewestRelease());
   const std::string alice = api.Register("alice");
   std::vector<std::string> rooms;
   for (int i = 0; i < 3; ++i) {

@@ -228,5 +228,37 @@ TEST(CatalogueFormatTest, RejectsMalformedReleaseEntries) {
   }
 }
 
+// always_on_checks: optional, added after every release's own checks; note ids are unique.
+TEST(CatalogueFormatTest, AlwaysOnChecksAndNoteIds) {
+  Fixture f;
+  f.Replace("releases:\n", "always_on_checks: [legacy_keys, report_stats]\nreleases:\n");
+  f.Replace("    stats_engine: legacy\n",
+            "    stats_engine: legacy\n    startup_checks: [report_stats, log_file_fatal]\n"
+            "    notes:\n      - id: first_note\n        title: \"t\"\n        text: \"x\"\n");
+  auto loaded = f.Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Catalogue& c = *loaded;
+  EXPECT_EQ(c.StartupChecks(*c.Find("1.0.0")),
+            (std::vector<std::string>{"report_stats", "log_file_fatal", "legacy_keys"}));
+  EXPECT_EQ(c.StartupChecks(*c.Find("1.3.0")),
+            (std::vector<std::string>{"legacy_keys", "report_stats"}));
+  ASSERT_NE(c.FindNote("first_note"), nullptr);
+  EXPECT_EQ(c.FindNote("first_note")->title, "t");
+  EXPECT_EQ(c.FindNote("other"), nullptr);
+
+  Fixture bad_name;
+  bad_name.Replace("releases:\n", "always_on_checks: [Legacy]\nreleases:\n");
+  EXPECT_NE(bad_name.Error().find("must be lower_snake_case"), std::string::npos);
+
+  Fixture twice;
+  const std::string note =
+      "    notes:\n      - id: same\n        title: \"t\"\n        text: \"x\"\n";
+  twice.Replace("    stats_engine: legacy\n", "    stats_engine: legacy\n" + note);
+  size_t second = twice.yaml.find("    stats_engine: legacy\n", twice.yaml.find("1.3.0"));
+  ASSERT_NE(second, std::string::npos);
+  twice.yaml.insert(second + std::string("    stats_engine: legacy\n").size(), note);
+  EXPECT_NE(twice.Error().find("note id 'same' is used twice"), std::string::npos) << twice.Error();
+}
+
 }  // namespace
 }  // namespace strata::schema

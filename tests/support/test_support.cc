@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <random>
 
+#include "schema/catalogue.h"
+
 namespace strata::testing {
 namespace fs = std::filesystem;
 
@@ -134,6 +136,10 @@ std::string StrataBinary() {
 }
 std::string SourceDir() {
   return STRATA_SOURCE_DIR;
+}
+
+std::string NewestRelease() {
+  return schema::Catalogue::Builtin().newest().name;
 }
 
 CommandResult RunCommand(const std::string& command) {

@@ -102,6 +102,10 @@ std::string CopyDataset(const std::string& name, const TempDir& dir);
 std::string StrataBinary();
 std::string SourceDir();
 
+// The newest catalogued release's name: what a test means by "the current release" (so adding
+// a release to the catalogue needs no test edits).
+std::string NewestRelease();
+
 // Runs a command through /bin/sh; returns exit status and combined output.
 struct CommandResult {
   int exit_code = -1;
