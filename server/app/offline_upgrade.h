@@ -3,9 +3,8 @@
 // update_synapse_database --run-background-updates), print what was done, and exit.
 #pragma once
 
-#include <ostream>
-
 #include <functional>
+#include <ostream>
 
 #include "background/updater.h"
 #include "schema/catalogue.h"
