@@ -146,22 +146,9 @@ void SetTyping(Services& s, const Requester& r, const std::string& room_id,
   }
 }
 
-// /sync calls these with a Connection alone. Receipt SQL does not vary with the schema, so a
-// store for the connection's engine reads what the Services' store would.
-namespace {
-storage::ReceiptStore StoreFor(const Connection& conn) {
-  storage::StoreOptions options;
-  options.engine = conn.engine();
-  return storage::ReceiptStore(options);
-}
-}  // namespace
-
-int64_t MaxReceiptStream(Connection& conn) {
-  return StoreFor(conn).MaxStreamId(conn);
-}
-
-json ReceiptEvent(Connection& conn, const std::string& room_id, int64_t after, int64_t upto) {
-  auto receipts = StoreFor(conn).ReceiptsBetween(conn, room_id, after, upto);
+json ReceiptEvent(const Services& s, Connection& conn, const std::string& room_id, int64_t after,
+                  int64_t upto) {
+  auto receipts = s.stores.receipts->ReceiptsBetween(conn, room_id, after, upto);
   if (receipts.empty()) return nullptr;
   json content = json::object();
   for (const auto& receipt : receipts) {

@@ -27,11 +27,9 @@ void SetTyping(Services& s, const Requester& r, const std::string& room_id,
 
 // For /sync -----------------------------------------------------------------------------
 
-// The largest receipts stream id stored (0 for none).
-int64_t MaxReceiptStream(storage::Connection& conn);
 // The m.receipt event of the room's receipts with stream ids in (after, upto], or null if
 // there are none.
-nlohmann::json ReceiptEvent(storage::Connection& conn, const std::string& room_id, int64_t after,
-                            int64_t upto);
+nlohmann::json ReceiptEvent(const Services& s, storage::Connection& conn,
+                            const std::string& room_id, int64_t after, int64_t upto);
 
 }  // namespace strata::handlers

@@ -12,6 +12,7 @@
 #include "handlers/transient.h"
 #include "storage/events/event_store.h"
 #include "storage/membership/membership_store.h"
+#include "storage/profiles/profile_store.h"
 #include "storage/state/state_store.h"
 #include "util/logging.h"
 
@@ -71,11 +72,9 @@ json MemberContent(Services& s, const std::string& user_id, const std::string& m
     auto local = LocalpartOf(s, user_id);
     if (local) {
       auto conn = s.db.Acquire();
-      auto rows =
-          conn->Query("SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", {*local});
-      if (!rows.empty()) {
-        if (!rows[0].IsNull(0)) content["displayname"] = rows[0].Text(0);
-        if (!rows[0].IsNull(1)) content["avatar_url"] = rows[0].Text(1);
+      if (auto profile = s.stores.profiles->Get(*conn, *local)) {
+        if (profile->displayname) content["displayname"] = *profile->displayname;
+        if (profile->avatar_url) content["avatar_url"] = *profile->avatar_url;
       }
     }
   }

@@ -22,11 +22,12 @@ events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
   }
   if (draft.state_key && s.config.stats.enabled) {
     if (s.release.stats == schema::StatsEngine::kSeparated) {
-      ProcessStatsDeltas(writer, {s.server_name(), s.NowMs()});
+      stats::ProcessStatsDeltas(*s.stores.stats, writer, {s.server_name(), s.NowMs()});
     } else {
       // 1.1-1.3 kept stats.bucket_size in seconds.
-      ProcessLegacyStatsDeltas(writer,
-                               {s.server_name(), s.config.stats.bucket_size_ms / 1000, s.NowMs()});
+      stats::ProcessLegacyStatsDeltas(
+          *s.stores.stats, writer,
+          {s.server_name(), s.config.stats.bucket_size_ms / 1000, s.NowMs()});
     }
   }
   s.notifier.Notify(stored->stream_ordering);

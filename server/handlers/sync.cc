@@ -9,9 +9,11 @@
 #include "handlers/rooms.h"
 #include "handlers/typing.h"
 #include "handlers/user_data.h"
+#include "storage/account_data/account_data_store.h"
 #include "storage/events/event_store.h"
 #include "storage/filters/filter_store.h"
 #include "storage/membership/membership_store.h"
+#include "storage/receipts/receipt_store.h"
 #include "storage/state/state_store.h"
 
 namespace strata::handlers {
@@ -58,11 +60,11 @@ struct SyncToken {
   }
 };
 
-json AccountDataEvents(const std::vector<storage::Row>& rows) {
+json AccountDataEvents(const std::vector<storage::AccountDataEntry>& entries) {
   json out = json::array();
-  for (const auto& row : rows) {
-    json content = json::parse(row.Text(1), nullptr, false);
-    if (!content.is_discarded()) out.push_back({{"type", row.Text(0)}, {"content", content}});
+  for (const auto& entry : entries) {
+    json content = json::parse(entry.content, nullptr, false);
+    if (!content.is_discarded()) out.push_back({{"type", entry.type}, {"content", content}});
   }
   return out;
 }
@@ -192,16 +194,13 @@ json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const
   }
   // Streams that have not moved since the token need no query.
   if (w.upto.receipts > w.from.receipts) {
-    json receipt = ReceiptEvent(conn, m.room_id, w.from.receipts, w.upto.receipts);
+    json receipt = ReceiptEvent(s, conn, m.room_id, w.from.receipts, w.upto.receipts);
     if (!receipt.is_null()) ephemeral.push_back(std::move(receipt));
   }
   const json room_data =
       w.upto.account_data > w.from.account_data
-          ? AccountDataEvents(
-                conn.Query("SELECT account_data_type, content FROM room_account_data WHERE "
-                           "user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
-                           "ORDER BY stream_id",
-                           {w.user_id, m.room_id, w.from.account_data, w.upto.account_data}))
+          ? AccountDataEvents(s.stores.account_data->ForRoomBetween(
+                conn, w.user_id, m.room_id, w.from.account_data, w.upto.account_data))
           : json::array();
   const bool changed =
       !w.incremental || w.full_state || !ephemeral.empty() || !room_data.empty() ||
@@ -243,8 +242,8 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
     {
       auto conn = s.db.Acquire();
       upto.events = events::MaxStreamOrdering(*conn);
-      upto.receipts = MaxReceiptStream(*conn);
-      upto.account_data = MaxAccountDataStream(*conn);
+      upto.receipts = s.stores.receipts->MaxStreamId(*conn);
+      upto.account_data = s.stores.account_data->MaxStreamId(*conn);
       const SyncWindow window{r.user_id, since.has_value(), q.full_state, from, upto, limit};
       for (const auto& m : Memberships(s, *conn, r.user_id)) {
         if (m.membership == "join") {
@@ -262,10 +261,8 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
           rooms["leave"][m.room_id] = section;
         }
       }
-      account_data = AccountDataEvents(
-          conn->Query("SELECT account_data_type, content FROM account_data WHERE user_id = ? AND "
-                      "stream_id > ? AND stream_id <= ? ORDER BY stream_id",
-                      {r.user_id, from.account_data, upto.account_data}));
+      account_data = AccountDataEvents(s.stores.account_data->GlobalBetween(
+          *conn, r.user_id, from.account_data, upto.account_data));
     }
     const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty() &&
                        account_data.empty();
@@ -303,9 +300,8 @@ json CreateFilter(Services& s, const Requester& r, const json& filter) {
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);
   // user_filters.user_id holds the localpart, as Synapse stores it.
-  const storage::FilterStore filters(s.stores.options);
-  const int64_t id = filters.NextFilterId(*conn, local);
-  filters.InsertFilter(*conn, local, id, filter.dump());
+  const int64_t id = s.stores.filters->NextFilterId(*conn, local);
+  s.stores.filters->InsertFilter(*conn, local, id, filter.dump());
   txn.Commit();
   return {{"filter_id", std::to_string(id)}};
 }
@@ -318,8 +314,7 @@ json GetFilter(Services& s, const Requester& r, const std::string& filter_id) {
   }
   auto local = LocalpartOf(s, r.user_id).value_or(r.user_id);
   auto conn = s.db.Acquire();
-  auto text =
-      storage::FilterStore(s.stores.options).FilterJson(*conn, local, std::stoll(filter_id));
+  auto text = s.stores.filters->FilterJson(*conn, local, std::stoll(filter_id));
   if (!text) throw NotFound("No such filter");
   json j = json::parse(*text, nullptr, false);
   if (j.is_discarded()) throw NotFound("No such filter");

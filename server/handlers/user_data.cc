@@ -64,14 +64,6 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
   RefreshJoinedMemberships(s, user_id);
 }
 
-int64_t MaxAccountDataStream(storage::Connection& conn) {
-  // The stream's SQL does not vary with the schema: a store for the connection's engine reads
-  // it as the Services' store would. Callers holding Services ask s.stores.account_data.
-  storage::StoreOptions options;
-  options.engine = conn.engine();
-  return storage::AccountDataStore(options).MaxStreamId(conn);
-}
-
 void PutAccountDataOn(const Services& s, storage::Connection& conn, const std::string& user_id,
                       const std::string& room_id, const std::string& type, const json& content) {
   const storage::AccountDataStore& store = *s.stores.account_data;

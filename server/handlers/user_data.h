@@ -22,10 +22,6 @@ void SetProfileField(Services& s, const Requester& r, const std::string& user_id
 void PutAccountData(Services& s, const Requester& r, const std::string& user_id,
                     const std::string& room_id, const std::string& type,
                     const nlohmann::json& content);
-// The account data stream, shared by account_data, room_account_data and room_tags_revisions
-// as Synapse's generator shared it: the largest id used (0 for none). With Services at hand,
-// s.stores.account_data->MaxStreamId says the same.
-int64_t MaxAccountDataStream(storage::Connection& conn);
 // PutAccountData's write (at the stream's next id), on a writer the caller holds inside its
 // own transaction.
 void PutAccountDataOn(const Services& s, storage::Connection& conn, const std::string& user_id,

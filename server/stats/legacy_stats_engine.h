@@ -46,10 +46,3 @@ int64_t ProcessLegacyStatsDeltas(const storage::StatsStore& store, storage::Conn
 int64_t ProcessLegacyStatsDeltas(storage::Connection& conn, const LegacyStatsSettings& settings);
 
 }  // namespace strata::stats
-
-// handlers/send_event.cc calls the engine unqualified from strata::handlers.
-// TODO(storage by area): drop once it calls stats::ProcessLegacyStatsDeltas(*s.stores.stats, ...).
-namespace strata::handlers {
-using stats::LegacyStatsSettings;
-using stats::ProcessLegacyStatsDeltas;
-}  // namespace strata::handlers

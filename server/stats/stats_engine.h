@@ -32,10 +32,3 @@ int64_t ProcessStatsDeltas(const storage::StatsStore& store, storage::Connection
 int64_t ProcessStatsDeltas(storage::Connection& conn, const StatsSettings& settings);
 
 }  // namespace strata::stats
-
-// handlers/send_event.cc calls the engine unqualified from strata::handlers.
-// TODO(storage by area): drop once it calls stats::ProcessStatsDeltas(*s.stores.stats, ...).
-namespace strata::handlers {
-using stats::ProcessStatsDeltas;
-using stats::StatsSettings;
-}  // namespace strata::handlers

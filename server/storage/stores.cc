@@ -5,6 +5,7 @@
 #include "storage/devices/device_store.h"
 #include "storage/directory/directory_store.h"
 #include "storage/events/event_store.h"
+#include "storage/filters/filter_store.h"
 #include "storage/membership/membership_store.h"
 #include "storage/profiles/profile_store.h"
 #include "storage/receipts/receipt_store.h"
@@ -29,6 +30,7 @@ Stores::Stores(const StoreOptions& o)
       devices(std::make_unique<DeviceStore>(o)),
       directory(std::make_unique<DirectoryStore>(o)),
       events(std::make_unique<EventStore>(o)),
+      filters(std::make_unique<FilterStore>(o)),
       membership(std::make_unique<MembershipStore>(o)),
       profiles(std::make_unique<ProfileStore>(o)),
       receipts(std::make_unique<ReceiptStore>(o)),

@@ -20,6 +20,7 @@ class BackgroundUpdateStore;
 class DeviceStore;
 class DirectoryStore;
 class EventStore;
+class FilterStore;
 class MembershipStore;
 class ProfileStore;
 class ReceiptStore;
@@ -43,6 +44,7 @@ struct Stores {
   const std::unique_ptr<const DeviceStore> devices;
   const std::unique_ptr<const DirectoryStore> directory;
   const std::unique_ptr<const EventStore> events;
+  const std::unique_ptr<const FilterStore> filters;
   const std::unique_ptr<const MembershipStore> membership;
   const std::unique_ptr<const ProfileStore> profiles;
   const std::unique_ptr<const ReceiptStore> receipts;

@@ -1,8 +1,5 @@
 #include "storage/account_data/account_data_store.h"
 
-#include "storage/account_data/postgres/user_filters_sql.h"
-#include "storage/account_data/sqlite/user_filters_sql.h"
-
 namespace strata::storage {
 namespace {
 
@@ -40,13 +37,6 @@ constexpr std::string_view kSelectForRoomBetween =
     "user_id = ? AND room_id = ? AND stream_id > ? AND stream_id <= ? "
     "ORDER BY stream_id";
 
-constexpr std::string_view kNextFilterId =
-    "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters WHERE user_id = ?";
-constexpr std::string_view kInsertFilter =
-    "INSERT INTO user_filters (user_id, filter_id, filter_json) VALUES (?, ?, ?)";
-constexpr std::string_view kSelectFilter =
-    "SELECT filter_json FROM user_filters WHERE user_id = ? AND filter_id = ?";
-
 std::vector<AccountDataEntry> EntriesFrom(const std::vector<Row>& rows) {
   std::vector<AccountDataEntry> out;
   for (const auto& row : rows) out.push_back({row.Text(0), row.Text(1)});
@@ -55,10 +45,7 @@ std::vector<AccountDataEntry> EntriesFrom(const std::vector<Row>& rows) {
 
 }  // namespace
 
-AccountDataStore::AccountDataStore(const StoreOptions& options)
-    : options_(options),
-      filter_json_param_(options.engine == Engine::kPostgres ? &postgres::FilterJsonParam
-                                                             : &sqlite::FilterJsonParam) {}
+AccountDataStore::AccountDataStore(const StoreOptions& options) : options_(options) {}
 
 int64_t AccountDataStore::MaxStreamId(Connection& conn) const {
   return conn.QueryInt(kMaxStreamId).value_or(0);
@@ -107,29 +94,6 @@ std::vector<AccountDataEntry> AccountDataStore::ForRoomBetween(Connection& conn,
                                                                const std::string& room_id,
                                                                int64_t after, int64_t upto) const {
   return EntriesFrom(conn.Query(kSelectForRoomBetween, {user_id, room_id, after, upto}));
-}
-
-int64_t AccountDataStore::NextFilterId(Connection& conn, const std::string& localpart) const {
-  return conn.QueryInt(kNextFilterId, {localpart}).value_or(0);
-}
-
-void AccountDataStore::InsertFilter(Connection& conn, const std::string& localpart,
-                                    int64_t filter_id, const std::string& filter_json) const {
-  conn.Execute(kInsertFilter, {localpart, filter_id, filter_json_param_(filter_json)});
-}
-
-std::optional<std::string> AccountDataStore::GetFilter(Connection& conn,
-                                                       const std::string& localpart,
-                                                       int64_t filter_id) const {
-  auto text = conn.QueryValue(kSelectFilter, {localpart, filter_id});
-  if (text && text->rfind("\\x", 0) == 0) {  // PostgreSQL's hex output for BYTEA
-    std::string bytes;
-    for (size_t i = 2; i + 1 < text->size(); i += 2) {
-      bytes += static_cast<char>(std::stoi(text->substr(i, 2), nullptr, 16));
-    }
-    *text = bytes;
-  }
-  return text;
 }
 
 }  // namespace strata::storage

@@ -1,5 +1,5 @@
-// AccountDataStore: per-user and per-room account data and filters.
-// Tables: account_data, room_account_data, account_data_max_stream_id, user_filters; the
+// AccountDataStore: per-user and per-room account data (filters: storage/filters/).
+// Tables: account_data, room_account_data, account_data_max_stream_id; the
 // stream position also reads room_tags_revisions (room_tags: not yet here).
 //
 // Promises: every call runs on the Connection it is given, inside whatever transaction the
@@ -59,22 +59,8 @@ class AccountDataStore {
                                                const std::string& room_id, int64_t after,
                                                int64_t upto) const;
 
-  // user_filters (keyed by the localpart, as Synapse keys it) --------------------------------
-
-  // The id the user's next filter gets: their largest + 1, or 0 for their first. REQUIRES:
-  // a writer, inside the transaction that inserts the filter.
-  int64_t NextFilterId(Connection& conn, const std::string& localpart) const;
-  // Stores the filter's JSON text.
-  void InsertFilter(Connection& conn, const std::string& localpart, int64_t filter_id,
-                    const std::string& filter_json) const;
-  // The filter's JSON text as it was stored (PostgreSQL's hex form of BYTEA decoded);
-  // nullopt for an unknown filter.
-  std::optional<std::string> GetFilter(Connection& conn, const std::string& localpart,
-                                       int64_t filter_id) const;
-
  private:
   StoreOptions options_;
-  std::string (*filter_json_param_)(const std::string& filter_json);
 };
 
 }  // namespace strata::storage

@@ -84,22 +84,6 @@ TEST_P(AccountDataStoreTest, RowsBetweenStreamIdsInStreamOrder) {
   EXPECT_TRUE(store.ForRoomBetween(conn(), "@a:x", "!r:x", 7, 9).empty());
 }
 
-TEST_P(AccountDataStoreTest, FiltersNumberPerUserAndReadBackAsWritten) {
-  PrepareNewest();
-  const AccountDataStore store(Options());
-  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 0);
-  EXPECT_FALSE(store.GetFilter(conn(), "alice", 0));
-  // A backslash survives PostgreSQL's BYTEA escape form and its hex output.
-  const std::string filter = R"({"room":{"rooms":["!a\b:x"]},"name":"é"})";
-  store.InsertFilter(conn(), "alice", 0, filter);
-  EXPECT_EQ(store.GetFilter(conn(), "alice", 0), filter);
-  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 1);
-  EXPECT_EQ(store.NextFilterId(conn(), "bob"), 0);
-  store.InsertFilter(conn(), "alice", 1, "{}");
-  EXPECT_EQ(store.NextFilterId(conn(), "alice"), 2);
-  EXPECT_FALSE(store.GetFilter(conn(), "bob", 0));
-}
-
 STRATA_INSTANTIATE_ENGINES(AccountDataStoreTest);
 
 }  // namespace
