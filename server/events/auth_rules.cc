@@ -71,7 +71,12 @@ Status CheckAuth(const EventDraft& draft, const StateLookup& state) {
           state("m.room.join_rules", "").is_null()) {
         return Status::Ok();
       }
-      const std::string rule = state("m.room.join_rules", "").value("join_rule", "invite");
+      // No join rules (or a malformed one) is not public: only the invited may join.
+      const json join_rules = state("m.room.join_rules", "");
+      const std::string rule = join_rules.is_object() && join_rules.contains("join_rule") &&
+                                       join_rules["join_rule"].is_string()
+                                   ? join_rules["join_rule"].get<std::string>()
+                                   : "invite";
       if (rule == "public") return Status::Ok();
       if (target_membership == "invite") return Status::Ok();
       return Refuse("You are not invited to this room.");
