@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "util/clock.h"
+
 namespace strata::background {
 
 using storage::Connection;
@@ -18,8 +20,7 @@ BatchContext::BatchContext(Connection& conn, std::string update_name,
 
 int64_t BatchContext::NowMs() const {
   if (settings_.now_ms) return settings_.now_ms();
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return WallClockMs();
 }
 
 void BatchContext::SaveProgress(const nlohmann::json& progress) {

@@ -14,12 +14,6 @@ storage::StoreOptions ReadStoreOptions(storage::ConnectionPool& pool, const sche
 
 }  // namespace
 
-int64_t WallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig& cfg,
                    const schema::Release& rel, crypto::SigningKey key,
                    std::function<int64_t()> now_ms)

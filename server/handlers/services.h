@@ -17,6 +17,7 @@
 #include "schema/catalogue.h"
 #include "storage/connection_pool.h"
 #include "storage/stores.h"
+#include "util/clock.h"
 
 namespace strata::handlers {
 
@@ -56,8 +57,5 @@ struct Services {
   int64_t NowMs() const { return event_context.now_ms(); }
   const std::string& server_name() const { return event_context.server_name; }
 };
-
-// Milliseconds since the epoch.
-int64_t WallClockMs();
 
 }  // namespace strata::handlers

@@ -1,8 +1,6 @@
 // The 1.4+ stats population (56/stats_separated.sql): populate_stats_process_rooms recomputes
 // every room with current state, populate_stats_process_users every local user. Both end at
 // once when `stats.enabled` is false, as Synapse's did (so the tables stay empty).
-#include <chrono>
-
 #include "background/update_handler.h"
 #include "stats/room_stats.h"
 #include "storage/stats/stats_store.h"
@@ -10,13 +8,8 @@
 namespace strata::background {
 namespace {
 
-int64_t NowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 stats::RecomputeOptions Options(const BatchContext& ctx) {
-  return {ctx.settings().server_name, NowMs(), ctx.settings().stats_bucket_size_ms};
+  return {ctx.settings().server_name, ctx.NowMs(), ctx.settings().stats_bucket_size_ms};
 }
 
 // The 1.4+ tables' store for the batch's connection (the population runs on 1.4+ schemas only).
