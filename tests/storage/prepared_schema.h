@@ -1,10 +1,12 @@
-// A fixture for store tests: a scratch database on each engine, prepared with the newest
-// catalogued release's schema (or an older full schema, for schema-dependent SQL).
+// Store-test set-up: a database prepared to a catalogued release's schema and the StoreOptions
+// a server would read from it, as free functions and as a fixture over a scratch database on
+// each engine (newest release, or an older full schema for schema-dependent SQL).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 
 #include "schema/catalogue.h"
 #include "schema/prepare_database.h"
@@ -12,6 +14,26 @@
 #include "support/test_support.h"
 
 namespace strata::testing {
+
+// The oldest schema the catalogue knows (no current_state_events.membership, no
+// rooms.room_version) and the newest (both).
+inline const schema::Release& OldestSchemaRelease() {
+  return schema::Catalogue::Builtin().releases().front();
+}
+inline const schema::Release& NewestSchemaRelease() {
+  return schema::Catalogue::Builtin().newest();
+}
+
+// Prepares `conn` to `release` and reads its options. Fails the test if preparing fails.
+inline storage::StoreOptions PrepareForStores(storage::Connection& conn,
+                                              const schema::Release& release,
+                                              const std::string& server_name = "localhost") {
+  schema::PrepareOptions options;
+  options.server_name = server_name;
+  auto report = schema::PrepareDatabase(conn, schema::Catalogue::Builtin(), release, options);
+  EXPECT_TRUE(report.ok()) << report.status().message();
+  return storage::StoreOptions::Read(conn, false);
+}
 
 class PreparedStoreTest : public EngineTest {
  protected:
@@ -21,13 +43,7 @@ class PreparedStoreTest : public EngineTest {
     db_ = std::make_unique<ScratchDatabase>(engine());
   }
   // The newest release's schema, as `strata` prepares a new database.
-  void PrepareNewest() {
-    const auto& catalogue = schema::Catalogue::Builtin();
-    schema::PrepareOptions options;
-    options.server_name = "example.com";
-    auto report = schema::PrepareDatabase(conn(), catalogue, catalogue.newest(), options);
-    ASSERT_TRUE(report.ok()) << report.status().message();
-  }
+  void PrepareNewest() { PrepareForStores(conn(), NewestSchemaRelease(), "example.com"); }
   // Synapse's full schema `n` alone, as a database made before the deltas that follow it.
   void PrepareFullSchema(int n) {
     for (const auto& [name, sql] : schema::Catalogue::Builtin().FullSchema(n, engine())) {

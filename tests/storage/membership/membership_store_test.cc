@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "storage/events/event_store.h"
+#include "storage/prepared_schema.h"
 #include "storage/state/state_store.h"
-#include "storage/store_test_schema.h"
 #include "support/test_support.h"
 
 namespace strata::storage {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/store_test_schema.h"
+#include "storage/prepared_schema.h"
 #include "support/test_support.h"
 
 namespace strata::storage {
