@@ -183,9 +183,4 @@ int64_t ProcessLegacyStatsDeltas(const StatsStore& store, Connection& conn,
   return last;
 }
 
-int64_t ProcessLegacyStatsDeltas(Connection& conn, const LegacyStatsSettings& settings) {
-  const StatsStore store(storage::StoreOptions{conn.engine(), {}, /*legacy_stats=*/true});
-  return ProcessLegacyStatsDeltas(store, conn, settings);
-}
-
 }  // namespace strata::stats

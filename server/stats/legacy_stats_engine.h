@@ -42,7 +42,5 @@ struct LegacyStatsSettings {
 // REQUIRES: a writer connection with no transaction open; `store` made with legacy_stats.
 int64_t ProcessLegacyStatsDeltas(const storage::StatsStore& store, storage::Connection& conn,
                                  const LegacyStatsSettings& settings);
-// The same for a caller without the database's Stores: a StatsStore is made for `conn`.
-int64_t ProcessLegacyStatsDeltas(storage::Connection& conn, const LegacyStatsSettings& settings);
 
 }  // namespace strata::stats

@@ -106,9 +106,4 @@ int64_t ProcessStatsDeltas(const StatsStore& store, Connection& conn,
   return last;
 }
 
-int64_t ProcessStatsDeltas(Connection& conn, const StatsSettings& settings) {
-  const StatsStore store(storage::StoreOptions{conn.engine(), {}, /*legacy_stats=*/false});
-  return ProcessStatsDeltas(store, conn, settings);
-}
-
 }  // namespace strata::stats

@@ -28,7 +28,5 @@ struct StatsSettings {
 // REQUIRES: a writer connection with no transaction open; `store` made without legacy_stats.
 int64_t ProcessStatsDeltas(const storage::StatsStore& store, storage::Connection& conn,
                            const StatsSettings& settings);
-// The same for a caller without the database's Stores: a StatsStore is made for `conn`.
-int64_t ProcessStatsDeltas(storage::Connection& conn, const StatsSettings& settings);
 
 }  // namespace strata::stats
