@@ -361,7 +361,7 @@ void Deactivate(Services& s, const std::string& user_id) {
     events::EventDraft leave{
         room, "m.room.member", user_id, user_id, json{{"membership", "leave"}}, std::nullopt, ""};
     auto stored = events::Persist(*conn, s.event_context, leave);
-    if (stored.ok()) s.notifier.Notify(stored->stream_ordering);
+    if (stored.ok()) s.notifier.Notify(stored->stream_ordering, {room, user_id});
   }
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);

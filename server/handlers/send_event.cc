@@ -30,7 +30,11 @@ events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
           {s.server_name(), s.config.stats.bucket_size_ms / 1000, s.NowMs()});
     }
   }
-  s.notifier.Notify(stored->stream_ordering);
+  // Wake the polls of the room's members, and for a membership the polls of its target (an
+  // invitee, or a user joining a room they were not in).
+  std::vector<std::string> concerned{draft.room_id};
+  if (draft.type == "m.room.member" && draft.state_key) concerned.push_back(*draft.state_key);
+  s.notifier.Notify(stored->stream_ordering, concerned);
   return std::move(stored).value();
 }
 

@@ -215,7 +215,7 @@ json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const
 
 }  // namespace
 
-json Sync(Services& s, const Requester& r, const SyncQuery& q) {
+SyncOutcome SyncOnce(Services& s, const Requester& r, const SyncQuery& q) {
   std::optional<SyncToken> since;
   if (q.since) {
     since = SyncToken::Parse(*q.since);
@@ -224,9 +224,8 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
   const json filter = ParseFilter(s, r, q.filter);
   const int64_t limit = TimelineLimit(filter);
   const auto timeout = std::chrono::milliseconds(std::clamp<int64_t>(q.timeout_ms, 0, kMaxTimeout));
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-
-  while (true) {
+  const auto deadline = q.started + timeout;
+  {
     const uint64_t generation = s.notifier.generation();
     const int64_t now_ms = s.NowMs();
     json rooms = {{"join", json::object()}, {"invite", json::object()}, {"leave", json::object()}};
@@ -274,23 +273,34 @@ json Sync(Services& s, const Requester& r, const SyncQuery& q) {
         upto.receipts = std::max(upto.receipts, since->receipts);
         upto.account_data = std::max(upto.account_data, since->account_data);
       }
-      return {{"next_batch", upto.Format()},
-              {"rooms", rooms},
-              {"presence", {{"events", json::array()}}},
-              {"account_data", {{"events", account_data}}},
-              {"to_device", {{"events", json::array()}}},
-              {"device_lists", {{"changed", json::array()}, {"left", json::array()}}},
-              {"device_one_time_keys_count", json::object()}};
+      return json{{"next_batch", upto.Format()},
+                  {"rooms", rooms},
+                  {"presence", {{"events", json::array()}}},
+                  {"account_data", {{"events", account_data}}},
+                  {"to_device", {{"events", json::array()}}},
+                  {"device_lists", {{"changed", json::array()}, {"left", json::array()}}},
+                  {"device_one_time_keys_count", json::object()}};
     }
     // Wait for news of the user's rooms or their account data, or for the next timeout of a
     // typer in their rooms to lapse (which is news too).
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    SyncWait wait{generation, {joined.begin(), joined.end()}, deadline};
     if (auto expiry = s.typing->NextExpiryIn(s.NowMs(), joined)) {
-      wait = std::min(wait, std::chrono::milliseconds(*expiry + 1));
+      wait.retry_at = std::min(wait.retry_at, now + std::chrono::milliseconds(*expiry + 1));
     }
-    std::set<std::string> keys(joined.begin(), joined.end());
-    keys.insert(r.user_id);
-    s.notifier.WaitForChange(generation, wait, keys);
+    wait.keys.insert(r.user_id);
+    return wait;
+  }
+}
+
+json Sync(Services& s, const Requester& r, const SyncQuery& q) {
+  while (true) {
+    SyncOutcome outcome = SyncOnce(s, r, q);
+    if (auto* body = std::get_if<json>(&outcome)) return std::move(*body);
+    const auto& wait = std::get<SyncWait>(outcome);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        wait.retry_at - std::chrono::steady_clock::now());
+    s.notifier.WaitForChange(wait.generation, std::max(left, std::chrono::milliseconds(0)),
+                             wait.keys);
   }
 }
 

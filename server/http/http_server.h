@@ -1,23 +1,28 @@
-// HttpServer: Matrix-flavoured HTTP over cpp-httplib.
+// HttpServer: Matrix-flavoured HTTP/1.1 on an event loop (Boost.Beast over Boost.Asio).
 //
 // Every response carries Synapse's CORS headers; OPTIONS on any path answers 200 `{}`. Unknown
 // paths answer 404 and known paths with the wrong method 405, both M_UNRECOGNIZED; a handler's
 // MatrixError becomes its JSON error; any other exception becomes 500 M_UNKNOWN and is logged.
-// Errors cpp-httplib raises itself (oversized bodies, bad requests) get Matrix JSON bodies too.
+// Requests the transport refuses (malformed, headers over 64 KiB, bodies over the limit) get
+// Matrix JSON bodies too (see dispatcher.h).
 //
 // Maintenance mode (SetMaintenance) answers every request with 503 and a JSON body carrying the
 // caller's progress fields, for the time the schema is being upgraded; routes are neither looked
 // up nor run. It can be switched on before Start and off at any time.
 //
-// Each request holds one worker thread until its handler returns, so long-polling clients
-// (/sync with a timeout) need many workers: the pool is per bound address and sized by
-// Options::worker_threads.
+// One event-loop thread accepts, reads, writes and holds parked long polls; handlers run on a
+// pool of Options::worker_threads. A connection costs its buffers, not a thread: an idle
+// keep-alive connection or a /sync parked by its handler (Park in message.h) waits on the loop.
 //
 // Promises:
 //  - Start binds every address of every listener or none: on any failure it stops what it
 //    had bound and says which address and port failed.
-//  - Stop (and the destructor) stop accepting, then wait for running handlers to return.
+//  - Stop (and the destructor) stop accepting, close idle connections and parked polls, let
+//    running handlers finish and write their responses (so an acknowledged send is never lost),
+//    then return; connections still busy after shutdown_grace are cut.
 //  - Routes may be added before or after Start (the Router is thread-safe).
+//  - Over max_connections, a new connection gets 503 M_LIMIT_EXCEEDED and is closed; over
+//    max_polls_per_holder, a further parked poll of that holder gets 429 M_LIMIT_EXCEEDED.
 #pragma once
 
 #include <chrono>
@@ -34,6 +39,8 @@
 
 namespace strata::http {
 
+struct Front;  // the running server's shared state (front.h)
+
 struct ListenerSpec {
   // Addresses to bind; empty means both "::" and "0.0.0.0", as Synapse does. Binding
   // "0.0.0.0" after a dual-stack "::" on the same port is expected to fail and is ignored.
@@ -47,13 +54,15 @@ struct ListenerSpec {
 };
 
 struct HttpServerOptions {
-  // Per bound address; see above. An idle keep-alive connection also holds a worker for up to
-  // keep_alive_timeout, so size this for clients plus their pending long polls.
-  size_t worker_threads = 128;
+  // Threads running handlers (database work included); waiting clients need none.
+  size_t worker_threads = 16;
+  size_t max_connections = 15000;                     // open connections, over all listeners
+  size_t max_polls_per_holder = 100;                  // parked long polls of one user
   size_t max_request_body_bytes = 100 * 1024 * 1024;  // larger bodies: 413 M_TOO_LARGE
   std::chrono::seconds read_timeout{30};              // to receive one request
   std::chrono::seconds write_timeout{30};             // to send one response
   std::chrono::seconds keep_alive_timeout{10};        // idle time before a connection is closed
+  std::chrono::seconds shutdown_grace{10};            // for running handlers, at Stop
   std::string access_logger = "strata.access";        // logger for one line per request
 };
 
@@ -81,7 +90,10 @@ class HttpServer {
   void SetMaintenance(std::optional<nlohmann::json> status);
   bool InMaintenance() const;
 
-  // Binds and starts serving on background threads.
+  // As Route, for a handler that may park its request (see Park in message.h).
+  void RoutePoll(std::string_view method, std::string_view pattern, PollHandler handler);
+
+  // Binds and starts serving on background threads. Once per server.
   Status Start(const std::vector<ListenerSpec>& listeners);
   void Stop();
 
@@ -92,11 +104,15 @@ class HttpServer {
   // What Start bound, in listener order (ports resolved when a listener asked for port 0).
   std::vector<BoundAddress> bound() const;
 
+  // Open connections and parked polls now (for metrics and tests).
+  size_t connections() const;
+  size_t polls_held() const;
+
  private:
-  struct Core;
-  struct Listening;
-  std::shared_ptr<Core> core_;
-  std::vector<std::unique_ptr<Listening>> listening_;
+  struct Running;
+  std::shared_ptr<Front> front_;
+  std::unique_ptr<Running> running_;
+  std::vector<BoundAddress> bound_;
 };
 
 }  // namespace strata::http

@@ -1,10 +1,13 @@
 // What a route handler sees and returns: a Request, a Response, and MatrixError for refusals.
 //
-// Handlers are plain functions of a Request; they never see cpp-httplib. A handler either
+// Handlers are plain functions of a Request; they never see the transport. A handler either
 // returns a Response or throws MatrixError (turned into `{"errcode", "error"}` with its status);
-// any other exception becomes 500 M_UNKNOWN and is logged with the request.
+// any other exception becomes 500 M_UNKNOWN and is logged with the request. A long-poll handler
+// (/sync) may also answer Park: "nothing yet, ask me again later", and holds no thread meanwhile.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace strata::http {
@@ -51,6 +55,20 @@ struct Response {
   static Response Raw(int status, std::string body, std::string content_type);
 };
 
+// A long-poll handler's "nothing yet". The server parks the request, holding no thread, and runs
+// the handler again (with the same Request) when `arm`'s wake-up fires or at `retry_at`,
+// whichever comes first.
+struct Park {
+  std::chrono::steady_clock::time_point retry_at;
+  // Arms a one-shot wake-up: calls `wake` once, from any thread (at once, from this one, if a
+  // change has already happened), when something the request may return changes. Returns a
+  // function that disarms it; the server calls that when the request resumes for another reason.
+  std::function<std::function<void()>(std::function<void()> wake)> arm;
+  // Whose poll this is (a user id), for the cap on polls held per holder; "" counts for nobody.
+  std::string holder;
+};
+using Reply = std::variant<Response, Park>;
+
 // A refusal with a Matrix error code. Throw it from a handler (or from Request helpers).
 class MatrixError : public std::runtime_error {
  public:
@@ -83,6 +101,8 @@ struct Request {
   std::string remote_addr;  // the client (X-Forwarded-For on x_forwarded listeners)
   int remote_port = 0;
   std::string request_id;  // "GET-42": also what log lines show for %(request)s
+  // When the request was read; a parked request keeps it, so its timeout counts from here.
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
   // A path parameter by name; "" if the route has none of that name.
   const std::string& Param(const std::string& name) const;

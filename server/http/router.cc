@@ -96,6 +96,11 @@ bool ListenerServes(const std::set<std::string>& listener_resources, std::string
 }
 
 void Router::Add(std::string_view method, std::string_view pattern, Handler handler) {
+  AddPoll(method, pattern,
+          [handler = std::move(handler)](const Request& req) -> Reply { return handler(req); });
+}
+
+void Router::AddPoll(std::string_view method, std::string_view pattern, PollHandler handler) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
   }

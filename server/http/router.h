@@ -31,6 +31,8 @@
 namespace strata::http {
 
 using Handler = std::function<Response(const Request&)>;
+// A handler that may park its request (see Park in message.h).
+using PollHandler = std::function<Reply(const Request&)>;
 
 // Decodes %XX escapes (invalid escapes are kept as written); with `plus_is_space`, '+' -> ' '
 // as in query strings.
@@ -52,10 +54,12 @@ class Router {
   // Registers a handler. `method` is "GET", "POST", "PUT", "DELETE", ... Throws
   // std::invalid_argument for a malformed pattern (a programming error, caught by tests).
   void Add(std::string_view method, std::string_view pattern, Handler handler);
+  // As Add, for a handler that may park its request.
+  void AddPoll(std::string_view method, std::string_view pattern, PollHandler handler);
 
   enum class Outcome { kFound, kNotFound, kWrongMethod };
   struct Match {
-    Handler handler;
+    PollHandler handler;
     std::string pattern;
     std::map<std::string, std::string> params;
   };
@@ -77,7 +81,7 @@ class Router {
     std::vector<Segment> segments;
     std::string resource;
     size_t order;
-    Handler handler;
+    PollHandler handler;
   };
   static bool Matches(const Route& route, const std::vector<std::string>& path,
                       std::map<std::string, std::string>* params);

@@ -18,7 +18,7 @@ std::string Route(const Router& r, const std::string& method, const std::string&
   if (outcome == Router::Outcome::kNotFound) return "404";
   if (outcome == Router::Outcome::kWrongMethod) return "405";
   if (params) *params = m.params;
-  return m.handler(Request{}).body;
+  return std::get<Response>(m.handler(Request{})).body;
 }
 
 TEST(RouterTest, DecodesParametersPerSegment) {

@@ -35,6 +35,19 @@ class ClientApi : public std::enable_shared_from_this<ClientApi> {
       });
     }
   }
+  // As Route, for a long poll that may park its request (see Park).
+  void RoutePoll(const char* method, const std::string& suffix,
+                 std::function<Reply(const Request&, const Requester&)> fn) {
+    for (const char* prefix : {"/_matrix/client/r0", "/_matrix/client/v3"}) {
+      server_.RoutePoll(method, prefix + suffix,
+                        [fn, self = shared_from_this()](const Request& req) {
+                          return Guard([&] {
+                            Requester who = handlers::Authenticate(self->s_, req.AccessToken());
+                            return fn(req, who);
+                          });
+                        });
+    }
+  }
   // As Route, for endpoints that need an access token.
   void Authed(const char* method, const std::string& suffix,
               std::function<Response(const Request&, const Requester&)> fn) {
@@ -200,13 +213,25 @@ void ClientApi::MountRooms() {
 }
 
 void ClientApi::MountSyncAndData() {
-  Authed("GET", "/sync", [this](const Request& req, const Requester& r) {
+  // A /sync with nothing new parks: it holds no thread until a change it can see wakes it.
+  RoutePoll("GET", "/sync", [this](const Request& req, const Requester& r) -> Reply {
     handlers::SyncQuery q;
     q.since = req.Query("since");
     q.timeout_ms = routes::IntQuery(req, "timeout").value_or(0);
     q.filter = req.Query("filter");
     q.full_state = routes::BoolQuery(req, "full_state").value_or(false);
-    return Ok(handlers::Sync(s_, r, q));
+    q.started = req.received_at;
+    handlers::SyncOutcome outcome = handlers::SyncOnce(s_, r, q);
+    if (auto* body = std::get_if<json>(&outcome)) return Ok(*body);
+    auto wait = std::get<handlers::SyncWait>(std::move(outcome));
+    Park park;
+    park.retry_at = wait.retry_at;
+    park.holder = r.user_id;
+    park.arm = [this, wait = std::move(wait)](std::function<void()> wake) {
+      const uint64_t id = s_.notifier.Subscribe(wait.generation, wait.keys, std::move(wake));
+      return std::function<void()>([this, id] { s_.notifier.Unsubscribe(id); });
+    };
+    return park;
   });
   Authed("POST", "/user/{userId}/filter", [this](const Request& req, const Requester& r) {
     if (req.Param("userId") != r.user_id) {

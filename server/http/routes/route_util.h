@@ -15,7 +15,7 @@ namespace strata::http::routes {
 
 // Runs `fn`, translating ApiError into MatrixError (the server turns that into the response).
 template <typename Fn>
-Response Guard(Fn&& fn) {
+auto Guard(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const handlers::ApiError& e) {
