@@ -229,6 +229,7 @@ class Session {
     parked_.reset();
     if (disarm) disarm();
     if (closing_) co_return std::nullopt;
+    ++front_->polls_resumed;
     co_return co_await OnWorker(req);
   }
 

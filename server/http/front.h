@@ -40,6 +40,7 @@ struct Front {
   std::mutex polls_mu;
   size_t polls_held = 0;
   std::unordered_map<std::string, size_t> polls_by_holder;
+  std::atomic<uint64_t> polls_resumed{0};  // parked requests run again (woken or timed out)
 
   // Counts a held poll for `holder` if the cap allows; false when the holder is at the cap.
   bool TryHoldPoll(const std::string& holder);

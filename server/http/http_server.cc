@@ -255,4 +255,8 @@ size_t HttpServer::polls_held() const {
   return front_->polls_held;
 }
 
+uint64_t HttpServer::polls_resumed() const {
+  return front_->polls_resumed.load();
+}
+
 }  // namespace strata::http

@@ -107,6 +107,8 @@ class HttpServer {
   // Open connections and parked polls now (for metrics and tests).
   size_t connections() const;
   size_t polls_held() const;
+  // How many times a parked request has been run again, woken or at its retry time.
+  uint64_t polls_resumed() const;
 
  private:
   struct Running;

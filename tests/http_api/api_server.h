@@ -103,6 +103,8 @@ class ApiServer {
 
   storage::Connection& conn() { return db_.conn(); }
   handlers::Services& services() { return *services_; }
+  http::HttpServer& http() { return server_; }
+  int port() const { return port_; }
 
  private:
   testing::ScratchDatabase db_;
