@@ -40,6 +40,20 @@ std::optional<std::string> Connection::QueryValue(std::string_view sql, const Pa
   return rows[0].OptText(0);
 }
 
+void Connection::AtTransactionEnd(std::function<void()> fn) {
+  if (!InTransaction()) {
+    fn();
+    return;
+  }
+  at_transaction_end_.push_back(std::move(fn));
+}
+
+void Connection::EndTransaction() {
+  std::vector<std::function<void()>> queued;
+  queued.swap(at_transaction_end_);
+  for (auto& fn : queued) fn();
+}
+
 std::optional<int64_t> Connection::QueryInt(std::string_view sql, const Params& params) {
   auto rows = Query(sql, params);
   if (rows.empty() || rows[0].size() == 0) return std::nullopt;

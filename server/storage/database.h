@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -112,9 +113,19 @@ class Connection {
   virtual bool ColumnExists(std::string_view table, std::string_view column) = 0;
   virtual bool IndexExists(std::string_view index) = 0;
 
+  // Runs `fn` when the open transaction ends, committed or rolled back (Transaction calls
+  // EndTransaction), or at once when none is open: for caches that must forget what a write
+  // changed only once other connections can see the change.
+  void AtTransactionEnd(std::function<void()> fn);
+  // Runs and clears what AtTransactionEnd queued.
+  void EndTransaction();
+
   // Convenience: the first column of the first row, if any.
   std::optional<std::string> QueryValue(std::string_view sql, const Params& params = {});
   std::optional<int64_t> QueryInt(std::string_view sql, const Params& params = {});
+
+ private:
+  std::vector<std::function<void()>> at_transaction_end_;
 };
 
 // RAII transaction: begins on construction; rolls back on destruction unless committed.
@@ -127,6 +138,7 @@ class Transaction {
         conn_.Rollback();
       } catch (...) {  // a dead connection has nothing left to roll back
       }
+      conn_.EndTransaction();
     }
   }
   Transaction(const Transaction&) = delete;
@@ -135,6 +147,7 @@ class Transaction {
   void Commit() {
     conn_.Commit();
     done_ = true;
+    conn_.EndTransaction();
   }
 
  private:

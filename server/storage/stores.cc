@@ -25,6 +25,7 @@ StoreOptions StoreOptions::Read(Connection& conn, bool legacy_stats) {
 
 Stores::Stores(const StoreOptions& o)
     : options(o),
+      token_cache(std::make_shared<TokenCache>()),
       account_data(std::make_unique<AccountDataStore>(o)),
       background_updates(std::make_unique<BackgroundUpdateStore>(o)),
       devices(std::make_unique<DeviceStore>(o)),
@@ -38,8 +39,8 @@ Stores::Stores(const StoreOptions& o)
       state(std::make_unique<StateStore>(o)),
       stats(std::make_unique<StatsStore>(o)),
       user_directory(std::make_unique<UserDirectoryStore>(o)),
-      users(std::make_unique<UserStore>(o)),
-      user_listing(std::make_unique<UserListing>(o)),
+      users(std::make_unique<UserStore>(o, token_cache)),
+      user_listing(std::make_unique<UserListing>(o, token_cache)),
       room_listing(std::make_unique<RoomListing>(o)) {}
 
 Stores::~Stores() = default;

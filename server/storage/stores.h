@@ -27,6 +27,7 @@ class ReceiptStore;
 class RoomListing;
 class RoomStore;
 class StateStore;
+class TokenCache;
 class StatsStore;
 class UserDirectoryStore;
 class UserListing;
@@ -39,6 +40,8 @@ struct Stores {
   Stores& operator=(const Stores&) = delete;
 
   const StoreOptions options;
+  // Access tokens looked up, shared by users and user_listing (declared first: made first).
+  const std::shared_ptr<TokenCache> token_cache;
   const std::unique_ptr<const AccountDataStore> account_data;
   const std::unique_ptr<const BackgroundUpdateStore> background_updates;
   const std::unique_ptr<const DeviceStore> devices;

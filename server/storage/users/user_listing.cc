@@ -37,12 +37,13 @@ AdminUserRow ReadUser(const Row& row) {
 
 }  // namespace
 
-UserListing::UserListing(const StoreOptions& options)
+UserListing::UserListing(const StoreOptions& options, std::shared_ptr<TokenCache> tokens)
     : select_user_(std::string(kSelectUserHead) +
                    std::string(options.features.users_deactivated ? kDeactivatedColumn
                                                                   : kNoDeactivatedColumn) +
                    std::string(kSelectUserTail)),
-      filter_deactivated_(options.features.users_deactivated) {}
+      filter_deactivated_(options.features.users_deactivated),
+      tokens_(std::move(tokens)) {}
 
 UserPage UserListing::List(Connection& conn, const std::string& server_name,
                            const UserListFilter& filter, int64_t limit, int64_t from) const {
@@ -80,6 +81,7 @@ std::optional<bool> UserListing::IsAdmin(Connection& conn, const std::string& us
 }
 
 bool UserListing::SetAdmin(Connection& conn, const std::string& user_id, bool admin) const {
+  tokens_->ForgetUser(conn, user_id);
   return conn.Execute(kUpdateAdmin, {admin ? 1 : 0, user_id}) != 0;
 }
 

@@ -9,11 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "storage/store_options.h"
+#include "storage/users/token_cache.h"
 
 namespace strata::storage {
 
@@ -51,7 +53,9 @@ struct UserConnection {
 
 class UserListing {
  public:
-  explicit UserListing(const StoreOptions& options);
+  // `tokens`: the cache UserStore answers token lookups from (an admin change forgets there).
+  explicit UserListing(const StoreOptions& options,
+                       std::shared_ptr<TokenCache> tokens = std::make_shared<TokenCache>());
 
   // Reads users and profiles: `limit` users after skipping `from`, by name. `server_name`
   // maps a user id to its profiles row.
@@ -76,6 +80,7 @@ class UserListing {
  private:
   std::string select_user_;  // ends before WHERE; its one parameter is the suffix length
   bool filter_deactivated_;  // users.deactivated exists
+  std::shared_ptr<TokenCache> tokens_;
 };
 
 }  // namespace strata::storage

@@ -59,7 +59,8 @@ StoredUser UserFrom(const Row& row) {
 
 }  // namespace
 
-UserStore::UserStore(const StoreOptions& options) : options_(options) {
+UserStore::UserStore(const StoreOptions& options, std::shared_ptr<TokenCache> tokens)
+    : options_(options), tokens_(std::move(tokens)) {
   const SchemaFeatures& f = options_.features;
   select_user_sql_ = f.users_deactivated ? kSelectUserByName : kSelectUserByNameNoDeactivated;
   select_user_nocase_sql_ =
@@ -88,11 +89,16 @@ int64_t UserStore::CountUsers(Connection& conn) const {
 }
 
 std::optional<TokenOwner> UserStore::FindToken(Connection& conn, const std::string& token) const {
+  if (auto cached = tokens_->Find(token)) return cached;
+  const uint64_t begun = tokens_->Begin();
   auto rows = conn.Query(select_token_sql_, {token});
   if (rows.empty()) return std::nullopt;
   const Row& row = rows[0];
-  return TokenOwner{row.Text(0), row.Text(1), row.Int(2),   row.Bool(3),
-                    row.Bool(4), row.Bool(5), row.OptInt(6)};
+  TokenOwner owner{row.Text(0), row.Text(1), row.Int(2),   row.Bool(3),
+                   row.Bool(4), row.Bool(5), row.OptInt(6)};
+  // A lookup inside a writer's transaction may see rows not yet committed: leave those out.
+  if (!conn.InTransaction()) tokens_->Fill(token, owner, begun);
+  return owner;
 }
 
 std::optional<RatelimitOverride> UserStore::FindRatelimitOverride(
@@ -127,6 +133,7 @@ void UserStore::SetPasswordHash(Connection& conn, const std::string& user_id,
 }
 
 void UserStore::MarkDeactivated(Connection& conn, const std::string& user_id) const {
+  tokens_->ForgetUser(conn, user_id);
   conn.Execute(kClearPasswordHash, {user_id});
   if (!set_deactivated_sql_.empty()) conn.Execute(set_deactivated_sql_, {user_id});
 }
@@ -141,15 +148,18 @@ void UserStore::InsertAccessToken(Connection& conn, int64_t id, const std::strin
 }
 
 void UserStore::DeleteAccessToken(Connection& conn, int64_t id) const {
+  tokens_->ForgetTokenId(conn, id);
   conn.Execute(kDeleteAccessToken, {id});
 }
 
 void UserStore::DeleteAccessTokensOf(Connection& conn, const std::string& user_id) const {
+  tokens_->ForgetUser(conn, user_id);
   conn.Execute(kDeleteAccessTokensOf, {user_id});
 }
 
 void UserStore::DeleteAccessTokensExcept(Connection& conn, const std::string& user_id,
                                          int64_t keep_id) const {
+  tokens_->ForgetUser(conn, user_id);
   conn.Execute(kDeleteAccessTokensExcept, {user_id, keep_id});
 }
 

@@ -12,11 +12,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "storage/store_options.h"
+#include "storage/users/token_cache.h"
+#include "storage/users/token_owner.h"
 
 namespace strata::storage {
 
@@ -27,17 +30,6 @@ struct StoredUser {
   bool deactivated = false;  // always false before schema 55
 };
 
-// An access token and its owner.
-struct TokenOwner {
-  std::string user_id;
-  std::string device_id;  // "" for a NULL device
-  int64_t token_id = 0;
-  bool admin = false;
-  bool guest = false;
-  bool deactivated = false;               // always false before schema 55
-  std::optional<int64_t> valid_until_ms;  // always nullopt before schema 55
-};
-
 // A ratelimit_override row; a NULL column is nullopt.
 struct RatelimitOverride {
   std::optional<int64_t> messages_per_second;
@@ -46,7 +38,9 @@ struct RatelimitOverride {
 
 class UserStore {
  public:
-  explicit UserStore(const StoreOptions& options);
+  // `tokens` is shared with UserListing (Stores does that); by default the store has its own.
+  explicit UserStore(const StoreOptions& options,
+                     std::shared_ptr<TokenCache> tokens = std::make_shared<TokenCache>());
 
   // Reads ---------------------------------------------------------------------------------
 
@@ -58,7 +52,8 @@ class UserStore {
   // The number of users rows.
   int64_t CountUsers(Connection& conn) const;
   // The token's row joined with its user; nullopt for an unknown token (or one whose user row
-  // is gone). Expiry and deactivation are reported, not judged.
+  // is gone). Expiry and deactivation are reported, not judged. Answered from the TokenCache
+  // when it can be; the writes below that change an answer forget it there.
   std::optional<TokenOwner> FindToken(Connection& conn, const std::string& token) const;
   // The user's ratelimit_override row, nullopt if none.
   std::optional<RatelimitOverride> FindRatelimitOverride(Connection& conn,
@@ -101,6 +96,7 @@ class UserStore {
   std::string select_user_nocase_sql_;
   std::string select_token_sql_;
   std::string set_deactivated_sql_;  // "" before schema 55
+  std::shared_ptr<TokenCache> tokens_;
 };
 
 }  // namespace strata::storage

@@ -7,6 +7,8 @@
 #include <algorithm>
 
 #include "storage/prepared_schema.h"
+#include "storage/stores.h"
+#include "storage/users/user_listing.h"
 
 namespace strata::storage {
 namespace {
@@ -102,8 +104,9 @@ TEST_P(UserStoreTest, AccessTokens) {
   EXPECT_TRUE(owner->guest);
   EXPECT_FALSE(owner->deactivated);
   EXPECT_FALSE(owner->valid_until_ms);
+  // Strata never writes valid_until_ms; a store made afresh (no cache yet) reads it.
   conn().Execute("UPDATE access_tokens SET valid_until_ms = 1234 WHERE id = 2");
-  EXPECT_EQ(users.FindToken(conn(), "tok2")->valid_until_ms, 1234);
+  EXPECT_EQ(Store().FindToken(conn(), "tok2")->valid_until_ms, 1234);
   users.MarkDeactivated(conn(), "@erin:example.com");
   EXPECT_TRUE(users.FindToken(conn(), "tok2")->deactivated);
 
@@ -118,6 +121,67 @@ TEST_P(UserStoreTest, AccessTokens) {
   users.InsertAccessToken(conn(), 4, "@erin:example.com", "DEV4", "tok4");
   users.DeleteAccessTokensOf(conn(), "@erin:example.com");
   EXPECT_EQ(conn().QueryInt("SELECT COUNT(*) FROM access_tokens"), 0);
+}
+
+// The token cache answers repeated lookups, and every store write that changes an answer is
+// seen at once: admin flag (UserListing, sharing the cache through Stores), deactivation,
+// deletion; also by a second connection that looked while the deleting transaction was open.
+TEST_P(UserStoreTest, TokenLookupsAreCachedAndWritesAreSeenAtOnce) {
+  PrepareNewest();
+  const Stores stores(Options());
+  const UserStore& users = *stores.users;
+  users.InsertUser(conn(), "@fay:example.com", std::string("hash"), 1600000000, false, false);
+  users.InsertAccessToken(conn(), 1, "@fay:example.com", "DEV1", "tok1");
+  users.InsertAccessToken(conn(), 2, "@fay:example.com", "DEV2", "tok2");
+
+  ASSERT_TRUE(users.FindToken(conn(), "tok1"));
+  const uint64_t hits = stores.token_cache->hits();
+  EXPECT_FALSE(users.FindToken(conn(), "tok1")->admin);
+  EXPECT_EQ(stores.token_cache->hits(), hits + 1);
+  EXPECT_FALSE(users.FindToken(conn(), "unknown"));
+  EXPECT_FALSE(users.FindToken(conn(), "unknown"));  // never cached: still a miss
+
+  EXPECT_TRUE(stores.user_listing->SetAdmin(conn(), "@fay:example.com", true));
+  EXPECT_TRUE(users.FindToken(conn(), "tok1")->admin);
+  users.MarkDeactivated(conn(), "@fay:example.com");
+  EXPECT_TRUE(users.FindToken(conn(), "tok1")->deactivated);
+
+  auto other = db_->Connect();
+  ASSERT_TRUE(users.FindToken(*other, "tok2"));
+  {
+    Transaction txn(conn());
+    users.DeleteAccessToken(conn(), 2);
+    EXPECT_FALSE(users.FindToken(conn(), "tok2"));  // the writer sees its own delete
+    // Another connection still sees the committed row, and may cache it meanwhile.
+    EXPECT_TRUE(users.FindToken(*other, "tok2"));
+    txn.Commit();
+  }
+  EXPECT_FALSE(users.FindToken(*other, "tok2"));
+  EXPECT_FALSE(users.FindToken(conn(), "tok2"));
+
+  // A rolled-back delete forgets too, and the token is then read again as it is.
+  {
+    Transaction txn(conn());
+    users.DeleteAccessTokensOf(conn(), "@fay:example.com");
+  }
+  EXPECT_TRUE(users.FindToken(*other, "tok1"));
+}
+
+TEST(TokenCacheTest, AFillRacingAForgetIsRefused) {
+  TokenCache cache;
+  TokenOwner gus;
+  gus.user_id = "@gus:x";
+  gus.token_id = 1;
+  const uint64_t begun = cache.Begin();
+  auto conn = OpenSqlite(":memory:");
+  ASSERT_TRUE(conn.ok());
+  cache.ForgetUser(**conn, "@gus:x");  // lands while the lookup's query runs
+  cache.Fill("tok", gus, begun);
+  EXPECT_FALSE(cache.Find("tok"));
+  cache.Fill("tok", gus, cache.Begin());
+  EXPECT_TRUE(cache.Find("tok"));
+  cache.ForgetTokenId(**conn, 1);
+  EXPECT_FALSE(cache.Find("tok"));
 }
 
 TEST_P(UserStoreTest, TokenOfAMissingUserIsUnknown) {
