@@ -1,6 +1,8 @@
 #include "app/homeserver_main.h"
 
+#include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -91,12 +93,14 @@ background::UpdateSettings UpdateSettingsFrom(const config::HomeserverConfig& co
 class PoliteUpdater {
  public:
   // `enabled` is the admin API's pause switch (background_updates/enabled); `failures` is where
-  // failed updates are published and start_job's retries arrive.
+  // failed updates are published and start_job's retries arrive; `after_batch` runs after each
+  // batch that did work (statistics and the room list may have changed).
   PoliteUpdater(storage::DatabaseSettings settings, schema::BackgroundRunner mode,
                 background::UpdateSettings update_settings, const std::atomic<bool>& enabled,
-                background::FailureBoard& failures)
+                background::FailureBoard& failures, std::function<void()> after_batch)
       : enabled_(enabled),
         failures_(failures),
+        after_batch_(std::move(after_batch)),
         thread_([this, settings, mode, update_settings] { Run(settings, mode, update_settings); }) {
   }
   ~PoliteUpdater() {
@@ -147,6 +151,7 @@ class PoliteUpdater {
           idle = true;
         } else {
           idle = false;
+          after_batch_();
           if (batch->finished) {
             STRATA_LOG(Info, "strata.background")
                 << "background update " << batch->update << " finished";
@@ -161,6 +166,7 @@ class PoliteUpdater {
 
   const std::atomic<bool>& enabled_;
   background::FailureBoard& failures_;
+  const std::function<void()> after_batch_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -181,6 +187,22 @@ Result<crypto::SigningKey> LoadOrCreateSigningKey(const config::HomeserverConfig
   if (Status s = key.Save(path); !s.ok()) return s;
   STRATA_LOG(Info, "strata") << "Generated signing key " << path;
   return key;
+}
+
+// Process limits for a server that holds thousands of clients. Each held connection is a
+// file descriptor: the soft open-file limit is raised to the hard one, as Synapse does with its
+// default soft_file_limit of 0. glibc gives every worker thread its own malloc arena, and with
+// 16 workers the arenas' fragmentation cost ~100 MiB of RSS under 10,000 held polls (199 MiB
+// against 96 MiB with two arenas, in the same benchmark run; throughput did not change).
+void SetProcessLimits() {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &files) != 0) {
+      STRATA_LOG(Warning, "strata") << "Could not raise the open-file limit to " << files.rlim_max;
+    }
+  }
+  ::mallopt(M_ARENA_MAX, 2);
 }
 
 int WaitForStopSignal() {
@@ -330,13 +352,20 @@ int HomeserverMain(int argc, char** argv) {
     std::cerr << kProgram << ": error: database: " << pool.status().message() << "\n";
     return 1;
   }
+  SetProcessLimits();
   handlers::Services services(**pool, loaded.config, *release, *key);
   http::MountAll(http.server(), services);
   http.SetMaintenance(std::nullopt);
 
   {
     PoliteUpdater updater(db_settings, release->runner, update_settings,
-                          services.background_updates_enabled, services.background_failures);
+                          services.background_updates_enabled, services.background_failures,
+                          [&services] {
+                            // A batch committed on the updater's own connection: what the
+                            // stores and the room list cached may be stale now.
+                            services.stores.ForgetCachedNow();
+                            services.public_rooms.Changed();
+                          });
     int sig = WaitForStopSignal();
     STRATA_LOG(Info, "strata") << "Received signal " << sig << ": shutting down";
   }

@@ -9,6 +9,7 @@
 #include "storage/membership/membership_store.h"
 #include "storage/rooms/room_store.h"
 #include "storage/state/state_store.h"
+#include "storage/stores.h"
 
 namespace strata::events {
 namespace {
@@ -57,25 +58,6 @@ std::vector<std::string> AuthEventIds(const EventDraft& d, const StateMap& state
   return ids;
 }
 
-// The stores Persist and the reads use. The reads depend on no schema feature, so callers that
-// have only a Connection get stores made for its engine with no features; Persist passes the
-// features it was given in its EventContext.
-struct EventStores {
-  EventStores(storage::Engine engine, const storage::SchemaFeatures& features)
-      : options{engine, features, false},
-        events(options),
-        state(options),
-        membership(options),
-        rooms(options) {}
-  explicit EventStores(Connection& conn) : EventStores(conn.engine(), {}) {}
-
-  storage::StoreOptions options;
-  storage::EventStore events;
-  storage::StateStore state;
-  storage::MembershipStore membership;
-  storage::RoomStore rooms;
-};
-
 // Everything Persist has decided about the event it writes.
 struct PersistPlan {
   explicit PersistPlan(const EventDraft& d) : draft(d) {}
@@ -96,14 +78,14 @@ struct PersistPlan {
 };
 
 // Step 1 (m.room.create only): the rooms row and room_depth.
-void StoreRoom(const EventStores& st, Connection& conn, const PersistPlan& p) {
+void StoreRoom(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
   if (!p.is_create) return;
-  st.rooms.InsertRoom(conn, p.draft.room_id, p.draft.sender, p.room_version);
-  st.events.InsertRoomDepth(conn, p.draft.room_id, p.depth);
+  st.rooms->InsertRoom(conn, p.draft.room_id, p.draft.sender, p.room_version);
+  st.events->InsertRoomDepth(conn, p.draft.room_id, p.depth);
 }
 
 // Step 2: events and event_json.
-void StoreEventRows(const EventStores& st, Connection& conn, const PersistPlan& p) {
+void StoreEventRows(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
   const EventDraft& d = p.draft;
   storage::EventRow row;
   row.stream_ordering = p.stream;
@@ -114,49 +96,49 @@ void StoreEventRows(const EventStores& st, Connection& conn, const PersistPlan& 
   row.origin_server_ts = p.now;
   row.sender = d.sender;
   row.contains_url = d.content.contains("url") && d.content["url"].is_string();
-  st.events.InsertEvent(conn, row);
-  st.events.InsertEventJson(conn, p.event_id, d.room_id, JsonText(p.metadata), JsonText(p.stored),
-                            FormatVersion(*p.version));
+  st.events->InsertEvent(conn, row);
+  st.events->InsertEventJson(conn, p.event_id, d.room_id, JsonText(p.metadata), JsonText(p.stored),
+                             FormatVersion(*p.version));
 }
 
 // Step 3: the event graph: event_edges, event_auth, event_forward_extremities.
-void StoreGraph(const EventStores& st, Connection& conn, const PersistPlan& p) {
-  st.events.InsertEdges(conn, p.event_id, p.draft.room_id, p.prev_events);
-  st.events.InsertAuth(conn, p.event_id, p.draft.room_id, p.auth_ids);
-  st.events.ReplaceForwardExtremities(conn, p.draft.room_id, p.event_id);
+void StoreGraph(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
+  st.events->InsertEdges(conn, p.event_id, p.draft.room_id, p.prev_events);
+  st.events->InsertAuth(conn, p.event_id, p.draft.room_id, p.auth_ids);
+  st.events->ReplaceForwardExtremities(conn, p.draft.room_id, p.event_id);
 }
 
 // Step 4: state groups, the state after this event. A state event starts a new group holding
 // only its own entry, chained to the previous group; other events share the previous group.
-void StoreStateGroup(const EventStores& st, Connection& conn, const PersistPlan& p) {
+void StoreStateGroup(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
   const EventDraft& d = p.draft;
   std::optional<int64_t> prev_group;
-  if (!p.prev_events.empty()) prev_group = st.state.StateGroupOf(conn, p.prev_events.front());
+  if (!p.prev_events.empty()) prev_group = st.state->StateGroupOf(conn, p.prev_events.front());
   int64_t group = prev_group.value_or(0);
   if (d.state_key || !prev_group) {
-    group = st.state.NextStateGroup(conn);
-    st.state.InsertStateGroup(conn, group, d.room_id, p.event_id, prev_group);
+    group = st.state->NextStateGroup(conn);
+    st.state->InsertStateGroup(conn, group, d.room_id, p.event_id, prev_group);
     if (d.state_key) {
-      st.state.InsertStateGroupEntry(conn, group, d.room_id, d.type, *d.state_key, p.event_id);
+      st.state->InsertStateGroupEntry(conn, group, d.room_id, d.type, *d.state_key, p.event_id);
     }
   }
-  st.state.InsertEventToStateGroup(conn, p.event_id, group);
+  st.state->InsertEventToStateGroup(conn, p.event_id, group);
 }
 
 // Step 5 (state events only): state_events, current_state_events, current_state_delta_stream.
-void StoreCurrentState(const EventStores& st, Connection& conn, const PersistPlan& p) {
+void StoreCurrentState(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
   const EventDraft& d = p.draft;
   if (!d.state_key) return;
-  st.state.InsertStateEvent(conn, p.event_id, d.room_id, d.type, *d.state_key, p.prev_state_id);
+  st.state->InsertStateEvent(conn, p.event_id, d.room_id, d.type, *d.state_key, p.prev_state_id);
   std::optional<std::string> membership;
   if (d.type == "m.room.member") membership = d.content.value("membership", "");
-  st.state.ReplaceCurrentState(conn, p.event_id, d.room_id, d.type, *d.state_key, membership);
-  st.state.InsertCurrentStateDelta(conn, p.stream, d.room_id, d.type, *d.state_key, p.event_id,
-                                   p.prev_state_id);
+  st.state->ReplaceCurrentState(conn, p.event_id, d.room_id, d.type, *d.state_key, membership);
+  st.state->InsertCurrentStateDelta(conn, p.stream, d.room_id, d.type, *d.state_key, p.event_id,
+                                    p.prev_state_id);
 }
 
 // Step 6 (m.room.member only): room_memberships.
-void StoreMembership(const EventStores& st, Connection& conn, const PersistPlan& p) {
+void StoreMembership(const storage::Stores& st, Connection& conn, const PersistPlan& p) {
   const EventDraft& d = p.draft;
   if (!d.state_key || d.type != "m.room.member") return;
   auto text_field = [&](const char* key) -> std::optional<std::string> {
@@ -173,16 +155,17 @@ void StoreMembership(const EventStores& st, Connection& conn, const PersistPlan&
   row.membership = d.content.value("membership", "");
   row.display_name = text_field("displayname");
   row.avatar_url = text_field("avatar_url");
-  st.membership.InsertMembership(conn, row);
+  st.membership->InsertMembership(conn, row);
 }
 
 }  // namespace
 
-std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& room_id) {
+std::optional<std::string> RoomVersionOf(const storage::Stores& stores, Connection& conn,
+                                         const std::string& room_id) {
   // From the create event's JSON: Synapse 1.x left events.content NULL.
-  auto create_id = EventStores(conn).state.CurrentStateEventId(conn, room_id, "m.room.create", "");
+  auto create_id = stores.state->CurrentStateEventId(conn, room_id, "m.room.create", "");
   if (!create_id) return std::nullopt;
-  json content = EventContent(conn, *create_id);
+  json content = EventContent(stores, conn, *create_id);
   if (content.is_object() && content.contains("room_version") &&
       content["room_version"].is_string()) {
     return content["room_version"].get<std::string>();
@@ -190,16 +173,16 @@ std::optional<std::string> RoomVersionOf(Connection& conn, const std::string& ro
   return std::string("1");
 }
 
-StateMap CurrentState(Connection& conn, const std::string& room_id) {
+StateMap CurrentState(const storage::Stores& stores, Connection& conn, const std::string& room_id) {
   StateMap state;
-  for (const auto& row : EventStores(conn).state.CurrentState(conn, room_id)) {
+  for (const auto& row : stores.state->CurrentState(conn, room_id)) {
     state[{row.type, row.state_key}] = row.event_id;
   }
   return state;
 }
 
-json EventContent(Connection& conn, const std::string& event_id) {
-  auto text = EventStores(conn).events.EventJson(conn, event_id);
+json EventContent(const storage::Stores& stores, Connection& conn, const std::string& event_id) {
+  auto text = stores.events->EventJson(conn, event_id);
   if (!text) return json();
   json pdu = ParseOrNull(*text);
   return pdu.is_object() && pdu.contains("content") ? pdu["content"] : json();
@@ -221,13 +204,12 @@ json ToClientEvent(const json& pdu, const std::string& event_id, int64_t now_ms)
   return out;
 }
 
-std::vector<json> ClientEvents(Connection& conn, const std::vector<std::string>& event_ids,
-                               int64_t now_ms) {
-  const EventStores st(conn);
+std::vector<json> ClientEvents(const storage::Stores& stores, Connection& conn,
+                               const std::vector<std::string>& event_ids, int64_t now_ms) {
   std::vector<json> out;
   out.reserve(event_ids.size());
   for (const auto& id : event_ids) {
-    auto text = st.events.EventJson(conn, id);
+    auto text = stores.events->EventJson(conn, id);
     if (!text) continue;
     json pdu = ParseOrNull(*text);
     if (!pdu.is_object()) continue;
@@ -236,25 +218,25 @@ std::vector<json> ClientEvents(Connection& conn, const std::vector<std::string>&
   return out;
 }
 
-std::optional<std::string> MembershipOf(Connection& conn, const std::string& room_id,
-                                        const std::string& user_id) {
-  return EventStores(conn).membership.CurrentMembership(conn, room_id, user_id);
+std::optional<std::string> MembershipOf(const storage::Stores& stores, Connection& conn,
+                                        const std::string& room_id, const std::string& user_id) {
+  return stores.membership->CurrentMembership(conn, room_id, user_id);
 }
 
-int64_t MaxStreamOrdering(Connection& conn) {
-  return EventStores(conn).events.MaxStreamOrdering(conn);
+int64_t MaxStreamOrdering(const storage::Stores& stores, Connection& conn) {
+  return stores.events->MaxStreamOrdering(conn);
 }
 
-Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const EventDraft& d) {
+Result<StoredEvent> Persist(const storage::Stores& stores, Connection& conn,
+                            const EventContext& ctx, const EventDraft& d) {
   if (!d.content.is_object()) return Status::InvalidArgument("Event content must be an object");
-  const EventStores st(conn.engine(), ctx.features);
   storage::Transaction txn(conn);
 
   PersistPlan p(d);
   p.is_create = d.type == "m.room.create" && d.state_key == std::string("");
   p.room_version = d.room_version;
   if (!p.is_create) {
-    auto v = RoomVersionOf(conn, d.room_id);
+    auto v = RoomVersionOf(stores, conn, d.room_id);
     if (!v) return Status::NotFound("Unknown room " + d.room_id);
     p.room_version = *v;
   }
@@ -264,17 +246,17 @@ Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const Eve
   }
 
   // Authorise against the current state.
-  StateMap state = p.is_create ? StateMap{} : CurrentState(conn, d.room_id);
+  StateMap state = p.is_create ? StateMap{} : CurrentState(stores, conn, d.room_id);
   Status auth = CheckAuth(d, [&](const std::string& type, const std::string& key) -> json {
     auto it = state.find({type, key});
-    return it == state.end() ? json() : EventContent(conn, it->second);
+    return it == state.end() ? json() : EventContent(stores, conn, it->second);
   });
   if (!auth.ok()) return auth;
 
   // Build: prev events, depth, auth events.
-  p.prev_events = st.events.ForwardExtremities(conn, d.room_id);
+  p.prev_events = stores.events->ForwardExtremities(conn, d.room_id);
   std::sort(p.prev_events.begin(), p.prev_events.end());
-  p.depth = p.prev_events.empty() ? 1 : st.events.NextDepth(conn, d.room_id);
+  p.depth = p.prev_events.empty() ? 1 : stores.events->NextDepth(conn, d.room_id);
   p.now = ctx.now_ms();
 
   json pdu = {{"type", d.type},
@@ -296,7 +278,7 @@ Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const Eve
   for (const auto& id : p.prev_events) {
     if (id_in_event) {
       // v1-2 reference other events as [id, {"sha256": hash}]; the hash is kept alongside.
-      auto hash = st.events.ReferenceHash(conn, id);
+      auto hash = stores.events->ReferenceHash(conn, id);
       pdu["prev_events"].push_back(json::array({id, json{{"sha256", hash.value_or("")}}}));
     } else {
       pdu["prev_events"].push_back(id);
@@ -331,18 +313,18 @@ Result<StoredEvent> Persist(Connection& conn, const EventContext& ctx, const Eve
   }
   if (pdu.contains("unsigned")) signed_pdu["unsigned"] = pdu["unsigned"];
 
-  p.stream = st.events.MaxStreamOrdering(conn) + 1;
+  p.stream = stores.events->MaxStreamOrdering(conn) + 1;
   p.metadata = json::object();
   if (d.txn_id) p.metadata["txn_id"] = *d.txn_id;
   p.stored = signed_pdu;
 
   // Store: one step per table group, all in this transaction.
-  StoreRoom(st, conn, p);
-  StoreEventRows(st, conn, p);
-  StoreGraph(st, conn, p);
-  StoreStateGroup(st, conn, p);
-  StoreCurrentState(st, conn, p);
-  StoreMembership(st, conn, p);
+  StoreRoom(stores, conn, p);
+  StoreEventRows(stores, conn, p);
+  StoreGraph(stores, conn, p);
+  StoreStateGroup(stores, conn, p);
+  StoreCurrentState(stores, conn, p);
+  StoreMembership(stores, conn, p);
   txn.Commit();
 
   StoredEvent out;

@@ -10,6 +10,8 @@
 //  - Events are authorised first (auth_rules.h) against the room's current state; a refused
 //    event writes nothing.
 //  - Event ids and hashes follow the room's version; the event is signed with the server key.
+//  - Every read and write goes through `stores` (one per database, shared: their caches forget
+//    what a write changes only if the write goes through them too).
 //  - REQUIRES: the connection comes from ConnectionPool::AcquireWriter, so stream orderings
 //    and state group ids (allocated as MAX()+1) cannot race.
 #pragma once
@@ -25,15 +27,17 @@
 
 #include "crypto/signing_key.h"
 #include "storage/database.h"
-#include "storage/schema_features.h"
 #include "util/status.h"
+
+namespace strata::storage {
+struct Stores;
+}
 
 namespace strata::events {
 
 struct EventContext {
   std::string server_name;
   crypto::SigningKey signing_key;
-  storage::SchemaFeatures features;
   std::function<int64_t()> now_ms;
 };
 
@@ -61,24 +65,27 @@ using StateMap = std::map<StateKey, std::string>;
 // Builds, authorises, hashes, signs and stores `draft`.
 // Errors: NotFound (unknown room), FailedPrecondition (refused by the auth rules: 403),
 // InvalidArgument (malformed content: 400).
-Result<StoredEvent> Persist(storage::Connection& conn, const EventContext& ctx,
-                            const EventDraft& draft);
+Result<StoredEvent> Persist(const storage::Stores& stores, storage::Connection& conn,
+                            const EventContext& ctx, const EventDraft& draft);
 
 // Reads -------------------------------------------------------------------------------------
 
 // The room's version, or nullopt if the room is unknown.
-std::optional<std::string> RoomVersionOf(storage::Connection& conn, const std::string& room_id);
-StateMap CurrentState(storage::Connection& conn, const std::string& room_id);
+std::optional<std::string> RoomVersionOf(const storage::Stores& stores, storage::Connection& conn,
+                                         const std::string& room_id);
+StateMap CurrentState(const storage::Stores& stores, storage::Connection& conn,
+                      const std::string& room_id);
 // The content of an event, or null if absent.
-nlohmann::json EventContent(storage::Connection& conn, const std::string& event_id);
+nlohmann::json EventContent(const storage::Stores& stores, storage::Connection& conn,
+                            const std::string& event_id);
 // The client-server form of stored events, in the given order (unknown ids skipped).
-std::vector<nlohmann::json> ClientEvents(storage::Connection& conn,
+std::vector<nlohmann::json> ClientEvents(const storage::Stores& stores, storage::Connection& conn,
                                          const std::vector<std::string>& event_ids, int64_t now_ms);
 // A user's current membership in a room ("join", "invite", "leave", "ban") or nullopt.
-std::optional<std::string> MembershipOf(storage::Connection& conn, const std::string& room_id,
-                                        const std::string& user_id);
+std::optional<std::string> MembershipOf(const storage::Stores& stores, storage::Connection& conn,
+                                        const std::string& room_id, const std::string& user_id);
 // The largest stream ordering stored so far (0 for none).
-int64_t MaxStreamOrdering(storage::Connection& conn);
+int64_t MaxStreamOrdering(const storage::Stores& stores, storage::Connection& conn);
 // Turns a stored PDU (event_json.json) into the client-server form.
 nlohmann::json ToClientEvent(const nlohmann::json& pdu, const std::string& event_id,
                              int64_t now_ms);

@@ -360,8 +360,9 @@ void Deactivate(Services& s, const std::string& user_id) {
     auto conn = s.db.AcquireWriter();
     events::EventDraft leave{
         room, "m.room.member", user_id, user_id, json{{"membership", "leave"}}, std::nullopt, ""};
-    auto stored = events::Persist(*conn, s.event_context, leave);
+    auto stored = events::Persist(s.stores, *conn, s.event_context, leave);
     if (stored.ok()) s.notifier.Notify(stored->stream_ordering, {room, user_id});
+    s.public_rooms.Changed();
   }
   auto conn = s.db.AcquireWriter();
   storage::Transaction txn(*conn);

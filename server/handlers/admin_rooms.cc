@@ -93,9 +93,10 @@ json RoomState(Services& s, const std::string& room_id) {
   auto conn = s.db.Acquire();
   RequireRoom(s, *conn, room_id);
   std::vector<std::string> ids;
-  for (const auto& [key, event_id] : events::CurrentState(*conn, room_id)) ids.push_back(event_id);
+  for (const auto& [key, event_id] : events::CurrentState(s.stores, *conn, room_id))
+    ids.push_back(event_id);
   json state = json::array();
-  for (auto& event : events::ClientEvents(*conn, ids, s.NowMs())) state.push_back(event);
+  for (auto& event : events::ClientEvents(s.stores, *conn, ids, s.NowMs())) state.push_back(event);
   return {{"state", state}};
 }
 
@@ -126,6 +127,7 @@ json DeleteRoom(Services& s, const Requester& r, const std::string& room_id, boo
     if (purge) s.stores.room_listing->Purge(*conn, room_id);
     txn.Commit();
   }
+  s.public_rooms.Changed();
   (void)r;
   return {{"kicked_users", kicked},
           {"failed_to_kick_users", failed},

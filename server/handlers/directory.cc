@@ -106,11 +106,11 @@ json PublicRoomsFromState(Services& s, Connection& conn, const PublicRoomsQuery&
     const auto count = joined_of.find(room_id);
     const int64_t joined = count == joined_of.end() ? 0 : count->second;
     if (joined == 0) continue;
-    auto state = events::CurrentState(conn, room_id);
+    auto state = events::CurrentState(s.stores, conn, room_id);
     auto field = [&](const char* type, const char* key) -> std::optional<std::string> {
       auto it = state.find({type, ""});
       if (it == state.end()) return std::nullopt;
-      json c = events::EventContent(conn, it->second);
+      json c = events::EventContent(s.stores, conn, it->second);
       if (c.is_object() && c.contains(key) && c[key].is_string()) return c[key].get<std::string>();
       return std::nullopt;
     };
@@ -163,7 +163,7 @@ json PublicRoomsFromState(Services& s, Connection& conn, const PublicRoomsQuery&
   json chunk = json::array();
   for (int64_t i = start; i < end; ++i) chunk.push_back(entries[i].body);
   json out = {{"chunk", chunk}, {"total_room_count_estimate", total}};
-  const int64_t stream = events::MaxStreamOrdering(conn);
+  const int64_t stream = events::MaxStreamOrdering(s.stores, conn);
   const int64_t pub_stream = directory.PublicRoomListStreamPosition(conn);
   if (end < total) {
     out["next_batch"] = PackToken({{"s", stream}, {"p", pub_stream}, {"n", end}, {"d", true}});
@@ -197,13 +197,14 @@ void CreateAlias(Services& s, const std::string& creator, const std::string& ali
   CheckAlias(s, alias);
   if (!IsLocalAlias(s, alias)) throw InvalidParam("Room alias must be local");
   auto conn = s.db.AcquireWriter();
-  if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("Room not found");
+  if (!events::RoomVersionOf(s.stores, *conn, room_id)) throw NotFound("Room not found");
   storage::Transaction txn(*conn);
   if (s.stores.directory->RoomOfAlias(*conn, alias)) {
     throw ApiError(409, "M_UNKNOWN", "Room alias " + alias + " already exists");
   }
   s.stores.directory->InsertAlias(*conn, alias, room_id, creator, s.server_name());
   txn.Commit();
+  s.public_rooms.Changed();
 }
 
 void DeleteAlias(Services& s, const Requester& r, const std::string& alias) {
@@ -217,6 +218,7 @@ void DeleteAlias(Services& s, const Requester& r, const std::string& alias) {
   storage::Transaction txn(*conn);
   s.stores.directory->DeleteAlias(*conn, alias);
   txn.Commit();
+  s.public_rooms.Changed();
 }
 
 json GetVisibility(Services& s, const std::string& room_id) {
@@ -235,12 +237,13 @@ void SetVisibility(Services& s, const Requester* r, const std::string& room_id,
   if (!s.stores.directory->IsPublic(*conn, room_id)) throw NotFound("Unknown room");
   if (r != nullptr && !r->admin) {
     // As Synapse: whoever may set the canonical alias may publish the room.
-    auto state = events::CurrentState(*conn, room_id);
+    auto state = events::CurrentState(s.stores, *conn, room_id);
     auto content = [&](const char* type, const std::string& key) {
       auto it = state.find({type, key});
-      return it == state.end() ? json() : events::EventContent(*conn, it->second);
+      return it == state.end() ? json() : events::EventContent(s.stores, *conn, it->second);
     };
-    if (events::MembershipOf(*conn, room_id, r->user_id) != std::optional<std::string>("join")) {
+    if (events::MembershipOf(s.stores, *conn, room_id, r->user_id) !=
+        std::optional<std::string>("join")) {
       throw Forbidden("User " + r->user_id + " not in room " + room_id);
     }
     json power = content("m.room.power_levels", "");
@@ -258,6 +261,7 @@ void SetVisibility(Services& s, const Requester* r, const std::string& room_id,
   storage::Transaction txn(*conn);
   s.stores.directory->SetPublic(*conn, room_id, is_public);
   txn.Commit();
+  s.public_rooms.Changed();
 }
 
 json PublicRooms(Services& s, const PublicRoomsQuery& q) {
@@ -275,11 +279,26 @@ json PublicRooms(Services& s, const PublicRoomsQuery& q) {
     since = UnpackToken(*q.since);
     if (!since) throw InvalidParam("Invalid pagination token");
   }
+  // Every field of the query, each prefixed by its length so that no two queries share a key.
+  std::string key;
+  auto add = [&key](const std::optional<std::string>& part) {
+    key += part ? std::to_string(part->size()) + ":" + *part : std::string("-");
+    key += '|';
+  };
+  add(std::to_string(q.limit));
+  add(q.since);
+  add(q.search_term);
+  add(q.include_all_networks ? "all" : "");
+  add(q.third_party_instance_id);
+  const int64_t now_ms = s.NowMs();
+  if (auto cached = s.public_rooms.Find(key, now_ms)) return std::move(*cached);
+  const uint64_t version = s.public_rooms.version();
   auto conn = s.db.Acquire();
-  if (s.release.directory == schema::RoomDirectorySource::kStatsTables) {
-    return PublicRoomsFromStats(s, *conn, q, since);
-  }
-  return PublicRoomsFromState(s, *conn, q, since);
+  json answer = s.release.directory == schema::RoomDirectorySource::kStatsTables
+                    ? PublicRoomsFromStats(s, *conn, q, since)
+                    : PublicRoomsFromState(s, *conn, q, since);
+  s.public_rooms.Store(key, version, now_ms, answer);
+  return answer;
 }
 
 }  // namespace strata::handlers

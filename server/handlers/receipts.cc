@@ -18,9 +18,11 @@ using storage::Connection;
 constexpr int64_t kDefaultTypingTimeoutMs = 30000;
 constexpr int64_t kMaxTypingTimeoutMs = 120000;
 
-void RequireJoined(Connection& conn, const Requester& r, const std::string& room_id) {
-  if (!events::RoomVersionOf(conn, room_id)) throw NotFound("Unknown room " + room_id);
-  if (events::MembershipOf(conn, room_id, r.user_id) != std::optional<std::string>("join")) {
+void RequireJoined(const Services& s, Connection& conn, const Requester& r,
+                   const std::string& room_id) {
+  if (!events::RoomVersionOf(s.stores, conn, room_id)) throw NotFound("Unknown room " + room_id);
+  if (events::MembershipOf(s.stores, conn, room_id, r.user_id) !=
+      std::optional<std::string>("join")) {
     throw Forbidden("User " + r.user_id + " not in room " + room_id);
   }
 }
@@ -84,7 +86,7 @@ void PostReceipt(Services& s, const Requester& r, const std::string& room_id,
                  const std::string& receipt_type, const std::string& event_id) {
   if (receipt_type != "m.read") throw ApiError(400, "M_UNKNOWN", "Receipt type must be 'm.read'");
   auto conn = s.db.AcquireWriter();
-  RequireJoined(*conn, r, room_id);
+  RequireJoined(s, *conn, r, room_id);
   const int64_t ordering = EventOrdering(s, *conn, room_id, event_id).second;
   storage::Transaction txn(*conn);
   WriteReceiptOn(s, *conn, r, room_id, receipt_type, event_id, ordering);
@@ -102,7 +104,7 @@ void SetReadMarkers(Services& s, const Requester& r, const std::string& room_id,
   // Both checked, then both written in one transaction on the one writer: a bad id writes
   // nothing, and a concurrent request cannot slip between the comparison and the write.
   auto conn = s.db.AcquireWriter();
-  RequireJoined(*conn, r, room_id);
+  RequireJoined(s, *conn, r, room_id);
   std::optional<std::pair<int64_t, int64_t>> read_at, fully_read_at;
   if (read) read_at = EventOrdering(s, *conn, room_id, *read);
   if (fully_read) fully_read_at = EventOrdering(s, *conn, room_id, *fully_read);
@@ -139,7 +141,7 @@ void SetTyping(Services& s, const Requester& r, const std::string& room_id,
   if (user_id != r.user_id) throw Forbidden("Cannot set another user's typing state");
   {
     auto conn = s.db.Acquire();
-    RequireJoined(*conn, r, room_id);
+    RequireJoined(s, *conn, r, room_id);
   }
   if (s.typing->Set(room_id, r.user_id, body["typing"].get<bool>(), s.NowMs(), timeout)) {
     s.notifier.Poke(room_id);

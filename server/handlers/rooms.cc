@@ -59,7 +59,7 @@ void CheckEventSize(const json& content) {
 std::string RequireMembership(Services& s, const Requester& r, const std::string& room_id,
                               std::initializer_list<const char*> allowed) {
   auto conn = s.db.Acquire();
-  auto membership = events::MembershipOf(*conn, room_id, r.user_id);
+  auto membership = events::MembershipOf(s.stores, *conn, room_id, r.user_id);
   for (const char* m : allowed) {
     if (membership == std::optional<std::string>(m)) return *membership;
   }
@@ -266,7 +266,7 @@ json JoinRoom(Services& s, const Requester& r, const std::string& id_or_alias) {
   }
   {
     auto conn = s.db.Acquire();
-    if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("No known servers");
+    if (!events::RoomVersionOf(s.stores, *conn, room_id)) throw NotFound("No known servers");
   }
   RatelimitMessage(s, r, false);
   SendEvent(s, {room_id, "m.room.member", r.user_id, r.user_id, MemberContent(s, r.user_id, "join"),
@@ -280,7 +280,7 @@ void ChangeMembership(Services& s, const Requester& r, const std::string& room_i
                       const std::optional<std::string>& reason) {
   {
     auto conn = s.db.Acquire();
-    if (!events::RoomVersionOf(*conn, room_id)) throw NotFound("Unknown room " + room_id);
+    if (!events::RoomVersionOf(s.stores, *conn, room_id)) throw NotFound("Unknown room " + room_id);
   }
   if (target.empty() || target[0] != '@' || target.find(':') == std::string::npos) {
     throw InvalidParam("Invalid user id: " + target);
@@ -295,7 +295,8 @@ void ChangeMembership(Services& s, const Requester& r, const std::string& room_i
   }
   if (action == "unban") {
     auto conn = s.db.Acquire();
-    if (events::MembershipOf(*conn, room_id, target) != std::optional<std::string>("ban")) {
+    if (events::MembershipOf(s.stores, *conn, room_id, target) !=
+        std::optional<std::string>("ban")) {
       throw Forbidden(target + " is not banned");
     }
   }
@@ -319,7 +320,8 @@ int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
   for (const auto& [room_id, event_id] : joined) {
     {
       auto conn = s.db.Acquire();
-      if (events::EventContent(*conn, event_id) == content) continue;  // nothing new to say
+      if (events::EventContent(s.stores, *conn, event_id) == content)
+        continue;  // nothing new to say
     }
     // The profile is already saved: a room that refuses the event (a ban, power levels, a
     // broken room) is logged and skipped, as Synapse's profile handler did.
@@ -337,7 +339,7 @@ int RefreshJoinedMemberships(Services& s, const std::string& user_id) {
 
 void ForgetRoom(Services& s, const Requester& r, const std::string& room_id) {
   auto conn = s.db.AcquireWriter();
-  auto membership = events::MembershipOf(*conn, room_id, r.user_id);
+  auto membership = events::MembershipOf(s.stores, *conn, room_id, r.user_id);
   if (!membership) throw NotFound("Not a known room");
   if (*membership == "join" || *membership == "invite") {
     throw ApiError(400, "M_UNKNOWN", "User " + r.user_id + " is in room " + room_id);
@@ -357,7 +359,8 @@ json SendMessage(Services& s, const Requester& r, const std::string& room_id,
     auto writer = s.db.AcquireWriter();
     // A concurrent retry may have stored it meanwhile; only the request that stores counts.
     if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
-    if (!events::RoomVersionOf(*writer, room_id)) throw Forbidden("Unknown room " + room_id);
+    if (!events::RoomVersionOf(s.stores, *writer, room_id))
+      throw Forbidden("Unknown room " + room_id);
     event_id =
         SendEventOn(s, *writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""})
             .event_id;
@@ -372,7 +375,8 @@ json SendState(Services& s, const Requester& r, const std::string& room_id, cons
   CheckEventSize(content);
   {
     auto conn = s.db.Acquire();
-    if (!events::RoomVersionOf(*conn, room_id)) throw Forbidden("Unknown room " + room_id);
+    if (!events::RoomVersionOf(s.stores, *conn, room_id))
+      throw Forbidden("Unknown room " + room_id);
   }
   if (type == "m.room.member") {
     throw Forbidden("Use the membership endpoints to change memberships");
@@ -387,9 +391,9 @@ json GetState(Services& s, const Requester& r, const std::string& room_id) {
   RequireMembership(s, r, room_id, {"join"});
   auto conn = s.db.Acquire();
   std::vector<std::string> ids;
-  for (const auto& [key, id] : events::CurrentState(*conn, room_id)) ids.push_back(id);
+  for (const auto& [key, id] : events::CurrentState(s.stores, *conn, room_id)) ids.push_back(id);
   json out = json::array();
-  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) out.push_back(std::move(e));
+  for (auto& e : events::ClientEvents(s.stores, *conn, ids, s.NowMs())) out.push_back(std::move(e));
   return out;
 }
 
@@ -397,10 +401,10 @@ json GetStateEvent(Services& s, const Requester& r, const std::string& room_id,
                    const std::string& type, const std::string& state_key) {
   RequireMembership(s, r, room_id, {"join"});
   auto conn = s.db.Acquire();
-  auto state = events::CurrentState(*conn, room_id);
+  auto state = events::CurrentState(s.stores, *conn, room_id);
   auto it = state.find({type, state_key});
   if (it == state.end()) throw NotFound("Event not found.");
-  return events::EventContent(*conn, it->second);
+  return events::EventContent(s.stores, *conn, it->second);
 }
 
 json GetMembers(Services& s, const Requester& r, const std::string& room_id) {
@@ -408,7 +412,8 @@ json GetMembers(Services& s, const Requester& r, const std::string& room_id) {
   auto conn = s.db.Acquire();
   const std::vector<std::string> ids = s.stores.state->MemberEventIds(*conn, room_id);
   json chunk = json::array();
-  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
+  for (auto& e : events::ClientEvents(s.stores, *conn, ids, s.NowMs()))
+    chunk.push_back(std::move(e));
   return {{"chunk", chunk}};
 }
 
@@ -425,7 +430,7 @@ json GetMessages(Services& s, const Requester& r, const std::string& room_id,
                  const MessagesQuery& q) {
   const std::string membership = RequireMembership(s, r, room_id, {"join", "leave", "ban"});
   auto conn = s.db.Acquire();
-  int64_t ceiling = events::MaxStreamOrdering(*conn);
+  int64_t ceiling = events::MaxStreamOrdering(s.stores, *conn);
   if (membership != "join") {
     // A user who left sees history up to their leaving.
     ceiling = s.stores.state->MembershipStreamOrdering(*conn, room_id, r.user_id).value_or(0);
@@ -448,7 +453,8 @@ json GetMessages(Services& s, const Requester& r, const std::string& room_id,
   std::vector<std::string> ids;
   for (const auto& row : rows) ids.push_back(row.event_id);
   json chunk = json::array();
-  for (auto& e : events::ClientEvents(*conn, ids, s.NowMs())) chunk.push_back(std::move(e));
+  for (auto& e : events::ClientEvents(s.stores, *conn, ids, s.NowMs()))
+    chunk.push_back(std::move(e));
   json out = {{"chunk", chunk}, {"start", StreamToken(from)}};
   if (!rows.empty()) {
     const int64_t last = rows.back().stream_ordering;

@@ -8,7 +8,7 @@ namespace strata::handlers {
 
 events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
                                 const events::EventDraft& draft) {
-  auto stored = events::Persist(writer, s.event_context, draft);
+  auto stored = events::Persist(s.stores, writer, s.event_context, draft);
   if (!stored.ok()) {
     const Status& st = stored.status();
     switch (st.code()) {
@@ -35,6 +35,8 @@ events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
   std::vector<std::string> concerned{draft.room_id};
   if (draft.type == "m.room.member" && draft.state_key) concerned.push_back(*draft.state_key);
   s.notifier.Notify(stored->stream_ordering, concerned);
+  // Membership, name, topic, avatar, aliases, join rules...: what the room list shows.
+  if (draft.state_key) s.public_rooms.Changed();
   return std::move(stored).value();
 }
 

@@ -21,8 +21,7 @@ Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig
       config(cfg),
       release(rel),
       stores(ReadStoreOptions(pool, rel)),
-      event_context{cfg.server_name, std::move(key), stores.options.features,
-                    now_ms ? now_ms : WallClockMs},
+      event_context{cfg.server_name, std::move(key), now_ms ? now_ms : WallClockMs},
       login_limiter(std::make_unique<RateLimiter>(cfg.rc_login.address)),
       login_account_limiter(std::make_unique<RateLimiter>(cfg.rc_login.account)),
       login_failed_limiter(std::make_unique<RateLimiter>(cfg.rc_login.failed_attempts)),
@@ -31,7 +30,7 @@ Services::Services(storage::ConnectionPool& pool, const config::HomeserverConfig
       transient(std::make_unique<TransientStore>()),
       typing(std::make_unique<TypingTracker>()) {
   auto conn = db.Acquire();
-  notifier.Notify(events::MaxStreamOrdering(*conn));
+  notifier.Notify(events::MaxStreamOrdering(stores, *conn));
 }
 
 Services::~Services() = default;

@@ -14,6 +14,7 @@
 #include "crypto/signing_key.h"
 #include "events/event_store.h"
 #include "events/notifier.h"
+#include "handlers/public_rooms_cache.h"
 #include "schema/catalogue.h"
 #include "storage/connection_pool.h"
 #include "storage/stores.h"
@@ -53,6 +54,8 @@ struct Services {
   std::atomic<bool> background_updates_enabled{true};
   // Failed background updates, published by the serving runner; start_job asks for retries.
   background::FailureBoard background_failures;
+  // /publicRooms answers; whatever changes the room list calls public_rooms.Changed().
+  PublicRoomsCache public_rooms;
 
   int64_t NowMs() const { return event_context.now_ms(); }
   const std::string& server_name() const { return event_context.server_name; }

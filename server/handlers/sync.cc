@@ -132,7 +132,7 @@ json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t sin
   std::vector<std::string> state_ids;
   const bool newly = initial || full_state || m.stream > since;
   if (newly) {
-    for (const auto& [key, id] : events::CurrentState(conn, m.room_id)) {
+    for (const auto& [key, id] : events::CurrentState(s.stores, conn, m.room_id)) {
       if (!in_timeline.count(id)) state_ids.push_back(id);
     }
   } else if (limited) {
@@ -143,9 +143,10 @@ json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t sin
     }
   }
   json timeline = json::array();
-  for (auto& e : events::ClientEvents(conn, timeline_ids, s.NowMs())) timeline.push_back(e);
+  for (auto& e : events::ClientEvents(s.stores, conn, timeline_ids, s.NowMs()))
+    timeline.push_back(e);
   json state = json::array();
-  for (auto& e : events::ClientEvents(conn, state_ids, s.NowMs())) state.push_back(e);
+  for (auto& e : events::ClientEvents(s.stores, conn, state_ids, s.NowMs())) state.push_back(e);
   const int64_t prev = rows.empty() ? upto : rows.front().stream_ordering - 1;
   return {
       {"timeline", {{"events", timeline}, {"limited", limited}, {"prev_batch", StreamToken(prev)}}},
@@ -159,19 +160,19 @@ json RoomSection(Services& s, Connection& conn, const Membership& m, int64_t sin
 json InviteSection(Services& s, Connection& conn, const Membership& m) {
   // Stripped state: what the invitee needs to show the invite.
   json events = json::array();
-  auto state = events::CurrentState(conn, m.room_id);
+  auto state = events::CurrentState(s.stores, conn, m.room_id);
   for (const char* type : {"m.room.create", "m.room.join_rules", "m.room.name",
                            "m.room.canonical_alias", "m.room.avatar", "m.room.encryption"}) {
     auto it = state.find({type, ""});
     if (it == state.end()) continue;
-    for (auto& e : events::ClientEvents(conn, {it->second}, s.NowMs())) {
+    for (auto& e : events::ClientEvents(s.stores, conn, {it->second}, s.NowMs())) {
       events.push_back({{"type", e["type"]},
                         {"state_key", e["state_key"]},
                         {"content", e["content"]},
                         {"sender", e["sender"]}});
     }
   }
-  for (auto& e : events::ClientEvents(conn, {m.event_id}, s.NowMs())) events.push_back(e);
+  for (auto& e : events::ClientEvents(s.stores, conn, {m.event_id}, s.NowMs())) events.push_back(e);
   return {{"invite_state", {{"events", events}}}};
 }
 
@@ -240,7 +241,7 @@ SyncOutcome SyncOnce(Services& s, const Requester& r, const SyncQuery& q) {
     json account_data = json::array();
     {
       auto conn = s.db.Acquire();
-      upto.events = events::MaxStreamOrdering(*conn);
+      upto.events = events::MaxStreamOrdering(s.stores, *conn);
       upto.receipts = s.stores.receipts->MaxStreamId(*conn);
       upto.account_data = s.stores.account_data->MaxStreamId(*conn);
       const SyncWindow window{r.user_id, since.has_value(), q.full_state, from, upto, limit};

@@ -119,6 +119,8 @@ class Connection {
   void AtTransactionEnd(std::function<void()> fn);
   // Runs and clears what AtTransactionEnd queued.
   void EndTransaction();
+  // Whether the open transaction queued work for its end: it wrote what a cache holds.
+  bool HasQueuedForTransactionEnd() const { return !at_transaction_end_.empty(); }
 
   // Convenience: the first column of the first row, if any.
   std::optional<std::string> QueryValue(std::string_view sql, const Params& params = {});

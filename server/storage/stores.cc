@@ -41,7 +41,20 @@ Stores::Stores(const StoreOptions& o)
       user_directory(std::make_unique<UserDirectoryStore>(o)),
       users(std::make_unique<UserStore>(o, token_cache)),
       user_listing(std::make_unique<UserListing>(o, token_cache)),
-      room_listing(std::make_unique<RoomListing>(o)) {}
+      room_listing(
+          std::make_unique<RoomListing>(o, [this](Connection& conn) { ForgetCached(conn); })) {}
+
+void Stores::ForgetCached(Connection& conn) const {
+  events->ForgetCached(conn);
+  state->ForgetCached(conn);
+  membership->ForgetCached(conn);
+}
+
+void Stores::ForgetCachedNow() const {
+  events->ForgetCachedNow();
+  state->ForgetCachedNow();
+  membership->ForgetCachedNow();
+}
 
 Stores::~Stores() = default;
 

@@ -16,6 +16,7 @@
 namespace strata::storage {
 
 class AccountDataStore;
+class Connection;
 class BackgroundUpdateStore;
 class DeviceStore;
 class DirectoryStore;
@@ -38,6 +39,12 @@ struct Stores {
   ~Stores();
   Stores(const Stores&) = delete;
   Stores& operator=(const Stores&) = delete;
+
+  // Forgets what the stores' caches hold (events, current state, memberships): now and when
+  // `conn`'s transaction ends, or now only, after writes committed on a connection the stores
+  // did not see (a background update's batch).
+  void ForgetCached(Connection& conn) const;
+  void ForgetCachedNow() const;
 
   const StoreOptions options;
   // Access tokens looked up, shared by users and user_listing (declared first: made first).

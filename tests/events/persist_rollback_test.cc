@@ -14,7 +14,7 @@
 #include "events/event_store.h"
 #include "schema/catalogue.h"
 #include "schema/prepare_database.h"
-#include "storage/schema_features.h"
+#include "storage/stores.h"
 #include "support/fault_injecting_connection.h"
 #include "support/test_support.h"
 
@@ -57,8 +57,8 @@ class PersistRollbackTest : public testing::EngineTest {
     const auto& catalogue = schema::Catalogue::Builtin();
     auto prepared = schema::PrepareDatabase(db_->conn(), catalogue, catalogue.newest(), options);
     ASSERT_TRUE(prepared.ok()) << prepared.status().message();
+    stores_ = std::make_unique<storage::Stores>(storage::StoreOptions::Read(db_->conn(), false));
     ctx_ = EventContext{"localhost", crypto::SigningKey::Generate(),
-                        storage::SchemaFeatures::Read(db_->conn()),
                         [] { return int64_t{1700000000000}; }};
   }
 
@@ -73,7 +73,7 @@ class PersistRollbackTest : public testing::EngineTest {
       conn.Arm(n);
       std::optional<Result<StoredEvent>> result;
       try {
-        result.emplace(Persist(conn, *ctx_, draft));
+        result.emplace(Persist(*stores_, conn, *ctx_, draft));
       } catch (const storage::DatabaseError& e) {
         EXPECT_TRUE(conn.failed()) << "a real database error: " << e.what();
       }
@@ -96,6 +96,7 @@ class PersistRollbackTest : public testing::EngineTest {
   }
 
   std::unique_ptr<ScratchDatabase> db_;
+  std::unique_ptr<storage::Stores> stores_;
   std::optional<EventContext> ctx_;  // no default SigningKey
 };
 
@@ -126,7 +127,7 @@ TEST_P(PersistRollbackTest, EveryWriteRollsBackWholeWhenAnyStatementFails) {
   message.txn_id = "t1";
   EXPECT_GT(PersistThroughEveryFault(message), 3);
 
-  EXPECT_EQ(MembershipOf(db_->conn(), room, alice), "join");
+  EXPECT_EQ(MembershipOf(*stores_, db_->conn(), room, alice), "join");
   EXPECT_EQ(db_->conn().QueryInt("SELECT COUNT(*) FROM events WHERE room_id = ?", {room}), 3);
 }
 

@@ -87,6 +87,7 @@ TEST_P(AdminConsoleApiTest, DirectoryHealthExplainsRoomsHiddenByTheirStatistics)
 
   // What populate_stats_process_rooms left behind when it ran ahead of the membership fill.
   api.conn().Execute("UPDATE room_stats_current SET joined_members = 0 WHERE room_id = ?", {open});
+  api.ForgetCached();
   auto broken = api.Call("GET", "/_synapse/admin/v1/directory_health", "", root);
   EXPECT_EQ(broken.body["listed"], 0);
   EXPECT_EQ(broken.body["hidden_by_stats"], 1);
@@ -116,6 +117,7 @@ TEST_P(AdminConsoleApiTest, BeforeOneFiveTheDirectoryIgnoresTheStatistics) {
   const std::string open = CreateRoom(
       api, carol, {{"name", "Open"}, {"preset", "public_chat"}, {"visibility", "public"}});
   api.conn().Execute("UPDATE room_stats_current SET joined_members = 0 WHERE room_id = ?", {open});
+  api.ForgetCached();
   auto health = api.Call("GET", "/_synapse/admin/v1/directory_health", "", root);
   ASSERT_EQ(health.status, 200) << health.body.dump();
   EXPECT_EQ(health.body["directory_reads"], "current_state");

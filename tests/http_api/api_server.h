@@ -103,6 +103,12 @@ class ApiServer {
 
   storage::Connection& conn() { return db_.conn(); }
   handlers::Services& services() { return *services_; }
+  // After a test writes through conn() behind the server's back (as a background update's
+  // batch does on its own connection): forget what the server cached, as the updater does.
+  void ForgetCached() {
+    services_->stores.ForgetCachedNow();
+    services_->public_rooms.Changed();
+  }
   http::HttpServer& http() { return server_; }
   int port() const { return port_; }
 

@@ -228,6 +228,7 @@ TEST_P(ClientApiTest, PublicRoomsBothWays) {
     // The 1.4-1.12 bug's trace: stats say nobody is joined.
     api.conn().Execute("UPDATE room_stats_current SET joined_members = 0 WHERE room_id = ?",
                        {rooms[1]});
+    api.ForgetCached();
     auto after = api.Call("GET", "/_matrix/client/r0/publicRooms", "", alice);
     bool beta_listed = false;
     for (const auto& e : after.body["chunk"]) beta_listed |= e["room_id"] == rooms[1];

@@ -50,6 +50,14 @@ class LruCache {
     }
   }
 
+  void Erase(const Key& key) {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(key);
+    if (it == index_.end()) return;
+    order_.erase(it->second);
+    index_.erase(it);
+  }
+
   // Erases every entry for which `pred(key, value)` is true.
   template <typename Pred>
   void EraseIf(Pred pred) {

@@ -45,11 +45,15 @@ constexpr std::string_view kInsertForwardExtremity =
 
 }  // namespace
 
-EventStore::EventStore(const StoreOptions& options) : options_(options) {}
+EventStore::EventStore(const StoreOptions& options)
+    : options_(options),
+      json_cache_(std::make_unique<ReadThroughCache<std::string, std::optional<std::string>>>(
+          kCachedEvents)) {}
 
 std::optional<std::string> EventStore::EventJson(Connection& conn,
                                                  const std::string& event_id) const {
-  return conn.QueryValue(kSelectEventJson, {event_id});
+  return json_cache_->Get(conn, event_id,
+                          [&] { return conn.QueryValue(kSelectEventJson, {event_id}); });
 }
 
 int64_t EventStore::MaxStreamOrdering(Connection& conn) const {
@@ -106,6 +110,7 @@ void EventStore::InsertEventJson(Connection& conn, const std::string& event_id,
                                  const std::string& room_id, const std::string& internal_metadata,
                                  const std::string& json, int format_version) const {
   conn.Execute(kInsertEventJson, {event_id, room_id, internal_metadata, json, format_version});
+  json_cache_->Forget(conn, event_id);
 }
 
 void EventStore::InsertEdges(Connection& conn, const std::string& event_id,

@@ -6,13 +6,19 @@
 // caller holds there; a missing row is an empty optional or an empty list, never an exception;
 // SQL errors throw storage::DatabaseError. Writes REQUIRE: inside the caller's transaction on a
 // writer connection (stream orderings are MAX()+1 and cannot race only there).
+//
+// Cached (bounded, per event): event_json.json as EventJson read it (an event's JSON does not
+// change once written; InsertEventJson forgets a miss cached before the event arrived, and
+// ForgetCached forgets all, for purges and writes made elsewhere).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "storage/cache/read_through_cache.h"
 #include "storage/store_options.h"
 
 namespace strata::storage {
@@ -78,8 +84,15 @@ class EventStore {
   void ReplaceForwardExtremities(Connection& conn, const std::string& room_id,
                                  const std::string& event_id) const;
 
+  // Forgets every cached event now and when `conn`'s transaction ends (a purge), or now only
+  // (after a background update's batch committed on its own connection).
+  void ForgetCached(Connection& conn) const { json_cache_->ForgetAll(conn); }
+  void ForgetCachedNow() const { json_cache_->ForgetAllNow(); }
+  static constexpr size_t kCachedEvents = 20000;
+
  private:
   StoreOptions options_;
+  std::unique_ptr<ReadThroughCache<std::string, std::optional<std::string>>> json_cache_;
 };
 
 }  // namespace strata::storage

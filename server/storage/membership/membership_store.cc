@@ -5,20 +5,12 @@
 namespace strata::storage {
 namespace {
 
-constexpr std::string_view kSelectCurrentMembership =
-    "SELECT m.membership FROM current_state_events c JOIN room_memberships m "
-    "ON m.event_id = c.event_id WHERE c.room_id = ? AND c.type = 'm.room.member' "
-    "AND c.state_key = ?";
-constexpr std::string_view kSelectJoinedRooms =
-    "SELECT c.room_id, c.event_id FROM current_state_events c JOIN "
-    "room_memberships m ON m.event_id = c.event_id WHERE c.type = "
-    "'m.room.member' AND c.state_key = ? AND m.membership = 'join' "
-    "ORDER BY c.room_id";
-constexpr std::string_view kSelectUnforgottenMemberships =
-    "SELECT c.room_id, m.membership, c.event_id, e.stream_ordering FROM "
+// Every current membership of one user; the reads below pick from these rows.
+constexpr std::string_view kSelectCurrentMemberships =
+    "SELECT c.room_id, m.membership, c.event_id, e.stream_ordering, m.forgotten FROM "
     "current_state_events c JOIN room_memberships m ON m.event_id = c.event_id "
-    "JOIN events e ON e.event_id = c.event_id WHERE c.type = 'm.room.member' "
-    "AND c.state_key = ? AND m.forgotten = 0 ORDER BY c.room_id";
+    "LEFT JOIN events e ON e.event_id = c.event_id WHERE c.type = 'm.room.member' "
+    "AND c.state_key = ? ORDER BY c.room_id";
 constexpr std::string_view kInsertMembership =
     "INSERT INTO room_memberships (event_id, user_id, sender, room_id, "
     "membership, forgotten, display_name, avatar_url) "
@@ -28,19 +20,37 @@ constexpr std::string_view kForget =
 
 }  // namespace
 
-MembershipStore::MembershipStore(const StoreOptions& options) : options_(options) {}
+MembershipStore::MembershipStore(const StoreOptions& options)
+    : options_(options),
+      cache_(std::make_unique<ReadThroughCache<std::string, UserMemberships>>(kCachedUsers)) {}
+
+MembershipStore::UserMemberships MembershipStore::Cached(Connection& conn,
+                                                         const std::string& user_id) const {
+  return cache_->Get(conn, user_id, [&] {
+    auto rows = std::make_shared<std::vector<Current>>();
+    for (const auto& row : conn.Query(kSelectCurrentMemberships, {user_id})) {
+      rows->push_back({row.Text(0), row.Text(1), row.Text(2), row.OptInt(3), row.Bool(4)});
+    }
+    return UserMemberships(std::move(rows));
+  });
+}
 
 std::optional<std::string> MembershipStore::CurrentMembership(Connection& conn,
                                                               const std::string& room_id,
                                                               const std::string& user_id) const {
-  return conn.QueryValue(kSelectCurrentMembership, {room_id, user_id});
+  const UserMemberships rows = Cached(conn, user_id);  // holds them for the loop
+  for (const auto& m : *rows) {
+    if (m.room_id == room_id) return m.membership;
+  }
+  return std::nullopt;
 }
 
 std::vector<JoinedRoom> MembershipStore::JoinedRooms(Connection& conn,
                                                      const std::string& user_id) const {
   std::vector<JoinedRoom> out;
-  for (const auto& row : conn.Query(kSelectJoinedRooms, {user_id})) {
-    out.push_back({row.Text(0), row.Text(1)});
+  const UserMemberships rows = Cached(conn, user_id);  // holds them for the loop
+  for (const auto& m : *rows) {
+    if (m.membership == "join") out.push_back({m.room_id, m.event_id});
   }
   return out;
 }
@@ -48,8 +58,11 @@ std::vector<JoinedRoom> MembershipStore::JoinedRooms(Connection& conn,
 std::vector<CurrentMembershipRow> MembershipStore::UnforgottenMemberships(
     Connection& conn, const std::string& user_id) const {
   std::vector<CurrentMembershipRow> out;
-  for (const auto& row : conn.Query(kSelectUnforgottenMemberships, {user_id})) {
-    out.push_back({row.Text(0), row.Text(1), row.Text(2), row.Int(3)});
+  const UserMemberships rows = Cached(conn, user_id);  // holds them for the loop
+  for (const auto& m : *rows) {
+    if (!m.forgotten && m.stream_ordering) {
+      out.push_back({m.room_id, m.membership, m.event_id, *m.stream_ordering});
+    }
   }
   return out;
 }
@@ -57,11 +70,13 @@ std::vector<CurrentMembershipRow> MembershipStore::UnforgottenMemberships(
 void MembershipStore::InsertMembership(Connection& conn, const MembershipRow& r) const {
   conn.Execute(kInsertMembership, {r.event_id, r.user_id, r.sender, r.room_id, r.membership,
                                    r.display_name, r.avatar_url});
+  cache_->Forget(conn, r.user_id);
 }
 
 void MembershipStore::Forget(Connection& conn, const std::string& user_id,
                              const std::string& room_id) const {
   conn.Execute(kForget, {user_id, room_id});
+  cache_->Forget(conn, user_id);
 }
 
 }  // namespace strata::storage

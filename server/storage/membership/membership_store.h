@@ -5,13 +5,20 @@
 // caller holds there; a missing row is an empty optional or an empty list, never an exception;
 // SQL errors throw storage::DatabaseError. Writes REQUIRE: inside the caller's transaction on a
 // writer connection.
+//
+// Cached (bounded, per user): the user's current memberships, which CurrentMembership,
+// JoinedRooms and UnforgottenMemberships all answer from. InsertMembership and Forget forget
+// the user (read_through_cache.h says how a racing reader is kept from caching the old rows);
+// ForgetCached forgets every user, for writes made elsewhere.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "storage/cache/read_through_cache.h"
 #include "storage/store_options.h"
 
 namespace strata::storage {
@@ -63,8 +70,26 @@ class MembershipStore {
   // Sets forgotten = 1 on every room_memberships row of the user in the room.
   void Forget(Connection& conn, const std::string& user_id, const std::string& room_id) const;
 
+  // Forgets every cached user now and when `conn`'s transaction ends (a purge), or now only
+  // (after a background update's batch committed on its own connection).
+  void ForgetCached(Connection& conn) const { cache_->ForgetAll(conn); }
+  void ForgetCachedNow() const { cache_->ForgetAllNow(); }
+  static constexpr size_t kCachedUsers = 10000;
+
  private:
+  // One current m.room.member state row of the user, as read.
+  struct Current {
+    std::string room_id;
+    std::string membership;
+    std::string event_id;
+    std::optional<int64_t> stream_ordering;  // nullopt: no events row
+    bool forgotten = false;
+  };
+  using UserMemberships = std::shared_ptr<const std::vector<Current>>;
+  UserMemberships Cached(Connection& conn, const std::string& user_id) const;
+
   StoreOptions options_;
+  std::unique_ptr<ReadThroughCache<std::string, UserMemberships>> cache_;
 };
 
 }  // namespace strata::storage

@@ -94,8 +94,10 @@ constexpr std::string_view kDirectoryFactsLegacy =
 
 }  // namespace
 
-RoomListing::RoomListing(const StoreOptions& options)
-    : has_room_version_(options.features.rooms_room_version),
+RoomListing::RoomListing(const StoreOptions& options,
+                         std::function<void(Connection&)> forget_cached)
+    : forget_cached_(std::move(forget_cached)),
+      has_room_version_(options.features.rooms_room_version),
       select_page_(std::string(kSelectPageHead) +
                    std::string(has_room_version_ ? kRoomVersionColumn : kNoRoomVersionColumn) +
                    std::string(kSelectPageTail)),
@@ -160,6 +162,7 @@ void RoomListing::Purge(Connection& conn, const std::string& room_id) const {
   for (const char* table : kPurgedTables) {
     conn.Execute(std::string(kDeleteFrom) + table + std::string(kWhereRoomId), {room_id});
   }
+  if (forget_cached_) forget_cached_(conn);
 }
 
 std::map<std::string, int64_t> RoomListing::JoinedCounts(Connection& conn) const {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -63,7 +64,10 @@ struct RoomDirectoryFacts {
 
 class RoomListing {
  public:
-  explicit RoomListing(const StoreOptions& options);
+  // `forget_cached` runs after a purge: the caches of the stores that held the room's rows
+  // (Stores passes its ForgetCached).
+  explicit RoomListing(const StoreOptions& options,
+                       std::function<void(Connection&)> forget_cached = nullptr);
 
   enum class Order { kAvailable, kUnknown, kUnavailable /* needs a column this schema lacks */ };
   Order CheckOrder(const std::string& order_by) const;
@@ -78,7 +82,8 @@ class RoomListing {
   // REQUIRES: inside the caller's transaction on a writer connection.
   std::vector<std::string> RemoveAliases(Connection& conn, const std::string& room_id) const;
   // Deletes the room's rows from every table that holds them (events, state, statistics,
-  // the directory stream, room account data, rooms). REQUIRES: as RemoveAliases.
+  // the directory stream, room account data, rooms), then forgets what caches held.
+  // REQUIRES: as RemoveAliases.
   void Purge(Connection& conn, const std::string& room_id) const;
 
   // Joined members per room, from current state (rooms with none are absent).
@@ -89,6 +94,7 @@ class RoomListing {
   std::vector<RoomDirectoryFacts> DirectoryFacts(Connection& conn) const;
 
  private:
+  std::function<void(Connection&)> forget_cached_;
   bool has_room_version_;
   std::string select_page_;      // the page's columns, up to FROM
   std::string directory_facts_;  // separated or pre-1.4 statistics

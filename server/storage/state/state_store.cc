@@ -5,8 +5,6 @@ namespace {
 
 constexpr std::string_view kSelectCurrentState =
     "SELECT type, state_key, event_id FROM current_state_events WHERE room_id = ?";
-constexpr std::string_view kSelectCurrentStateEventId =
-    "SELECT event_id FROM current_state_events WHERE room_id = ? AND type = ? AND state_key = ?";
 constexpr std::string_view kSelectMemberEventIds =
     "SELECT event_id FROM current_state_events WHERE room_id = ? AND "
     "type = 'm.room.member' ORDER BY state_key";
@@ -56,26 +54,39 @@ constexpr std::string_view kInsertCurrentStateDelta =
 
 StateStore::StateStore(const StoreOptions& options)
     : options_(options),
+      cache_(std::make_unique<ReadThroughCache<std::string, std::shared_ptr<const RoomState>>>(
+          kCachedRooms)),
       next_state_group_sql_(options.features.state_group_sequence ? kNextStateGroupFromSequence
                                                                   : kNextStateGroupFromMax),
       insert_current_state_sql_(options.features.current_state_membership
                                     ? kInsertCurrentStateWithMembership
                                     : kInsertCurrentState) {}
 
+std::shared_ptr<const StateStore::RoomState> StateStore::CachedState(
+    Connection& conn, const std::string& room_id) const {
+  return cache_->Get(conn, room_id, [&] {
+    auto state = std::make_shared<RoomState>();
+    for (const auto& row : conn.Query(kSelectCurrentState, {room_id})) {
+      state->rows.push_back({row.Text(0), row.Text(1), row.Text(2)});
+      state->by_key.emplace(std::pair(row.Text(0), row.Text(1)), row.Text(2));
+    }
+    return std::shared_ptr<const RoomState>(std::move(state));
+  });
+}
+
 std::vector<CurrentStateRow> StateStore::CurrentState(Connection& conn,
                                                       const std::string& room_id) const {
-  std::vector<CurrentStateRow> out;
-  for (const auto& row : conn.Query(kSelectCurrentState, {room_id})) {
-    out.push_back({row.Text(0), row.Text(1), row.Text(2)});
-  }
-  return out;
+  return CachedState(conn, room_id)->rows;
 }
 
 std::optional<std::string> StateStore::CurrentStateEventId(Connection& conn,
                                                            const std::string& room_id,
                                                            const std::string& type,
                                                            const std::string& state_key) const {
-  return conn.QueryValue(kSelectCurrentStateEventId, {room_id, type, state_key});
+  const auto state = CachedState(conn, room_id);
+  auto it = state->by_key.find({type, state_key});
+  if (it == state->by_key.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<std::string> StateStore::MemberEventIds(Connection& conn,
@@ -145,6 +156,8 @@ void StateStore::ReplaceCurrentState(Connection& conn, const std::string& event_
   } else {
     conn.Execute(insert_current_state_sql_, {event_id, room_id, type, state_key});
   }
+  // After the write: outside a transaction it is committed by now.
+  cache_->Forget(conn, room_id);
 }
 
 void StateStore::InsertCurrentStateDelta(Connection& conn, int64_t stream_id,

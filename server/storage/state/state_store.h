@@ -9,14 +9,21 @@
 // Chosen when the store is made: current_state_events.membership is written only where the
 // schema has it (schema 56); state group ids come from PostgreSQL's state_group_id_seq where the
 // database has it, else from MAX(id)+1.
+//
+// Cached (bounded, per room): the current state CurrentState and CurrentStateEventId read.
+// ReplaceCurrentState forgets the room (read_through_cache.h says how a racing reader is kept
+// from caching the old state); ForgetCached forgets every room, for writes made elsewhere.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "storage/cache/read_through_cache.h"
 #include "storage/store_options.h"
 
 namespace strata::storage {
@@ -78,8 +85,22 @@ class StateStore {
                                const std::string& event_id,
                                const std::optional<std::string>& prev_event_id) const;
 
+  // Forgets every cached room now and when `conn`'s transaction ends (a purge), or now only
+  // (after a background update's batch committed on its own connection).
+  void ForgetCached(Connection& conn) const { cache_->ForgetAll(conn); }
+  void ForgetCachedNow() const { cache_->ForgetAllNow(); }
+  static constexpr size_t kCachedRooms = 10000;
+
  private:
+  // A room's current state as read, with an index by (type, state_key).
+  struct RoomState {
+    std::vector<CurrentStateRow> rows;
+    std::map<std::pair<std::string, std::string>, std::string> by_key;
+  };
+  std::shared_ptr<const RoomState> CachedState(Connection& conn, const std::string& room_id) const;
+
   StoreOptions options_;
+  std::unique_ptr<ReadThroughCache<std::string, std::shared_ptr<const RoomState>>> cache_;
   std::string_view next_state_group_sql_;
   std::string_view insert_current_state_sql_;
 };

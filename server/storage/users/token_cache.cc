@@ -6,8 +6,7 @@ void TokenCache::Fill(const std::string& token, const TokenOwner& owner, uint64_
   if (forgotten_.load() != begun) return;
   entries_.Put(token, owner);
   // Forgotten while putting: the entry may be the old row; drop it.
-  if (forgotten_.load() != begun)
-    entries_.EraseIf([&](const auto& key, const auto&) { return key == token; });
+  if (forgotten_.load() != begun) entries_.Erase(token);
 }
 
 void TokenCache::ForgetUser(Connection& conn, const std::string& user_id) {

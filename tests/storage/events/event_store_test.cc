@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/database.h"
 #include "storage/prepared_schema.h"
 #include "support/test_support.h"
 
@@ -83,6 +84,24 @@ TEST_P(EventStoreTest, EventJsonRoundTripsAndMissingIsEmpty) {
   EXPECT_EQ(rows[0].Text(0), "!r:x");
   EXPECT_EQ(rows[0].Text(1), R"({"txn_id":"t"})");
   EXPECT_EQ(rows[0].Int(2), 3);
+}
+
+// Event JSON is cached per event: an event written (or rolled back) through the store is seen
+// as it is at once, a row changed behind the store's back only after ForgetCachedNow.
+TEST_P(EventStoreTest, CachedEventJsonSeesWritesAndRollbacks) {
+  {
+    Transaction txn(conn());
+    store_->InsertEventJson(conn(), "$r", "!r:x", "{}", R"({"type":"m.x"})", 3);
+    EXPECT_TRUE(store_->EventJson(conn(), "$r").has_value());  // the writer sees its own row
+  }
+  EXPECT_FALSE(store_->EventJson(conn(), "$r").has_value());  // rolled back
+  store_->InsertEventJson(conn(), "$r", "!r:x", "{}", R"({"type":"m.x"})", 3);
+  EXPECT_EQ(store_->EventJson(conn(), "$r").value_or(""), R"({"type":"m.x"})");
+
+  conn().Execute("DELETE FROM event_json WHERE event_id = '$r'");
+  EXPECT_TRUE(store_->EventJson(conn(), "$r").has_value());
+  store_->ForgetCachedNow();
+  EXPECT_FALSE(store_->EventJson(conn(), "$r").has_value());
 }
 
 TEST_P(EventStoreTest, GraphRowsAndForwardExtremities) {

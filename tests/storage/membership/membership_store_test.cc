@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/database.h"
 #include "storage/events/event_store.h"
 #include "storage/prepared_schema.h"
 #include "storage/state/state_store.h"
@@ -94,6 +95,39 @@ TEST_P(MembershipStoreTest, JoinedRoomsAndForgetting) {
   store_->Forget(conn(), "@a:x", "!c:x");
   EXPECT_EQ(store_->UnforgottenMemberships(conn(), "@a:x").size(), 2u);
   EXPECT_EQ(store_->UnforgottenMemberships(conn(), "@other:x").size(), 1u);
+}
+
+// A user's memberships are cached: a member event or a forget through the store is seen at
+// once, by every connection; a write that bypasses the store only after ForgetCachedNow.
+TEST_P(MembershipStoreTest, CachedMembershipsSeeEveryWriteThroughTheStore) {
+  Member(1, "$j", "!r:x", "@a:x", "join");
+  EXPECT_EQ(store_->JoinedRooms(conn(), "@a:x").size(), 1u);
+
+  conn().Execute("UPDATE room_memberships SET membership = 'ban' WHERE event_id = '$j'");
+  EXPECT_EQ(store_->CurrentMembership(conn(), "!r:x", "@a:x"), "join");
+  store_->ForgetCachedNow();
+  EXPECT_EQ(store_->CurrentMembership(conn(), "!r:x", "@a:x"), "ban");
+
+  auto other = db_->Connect();
+  {
+    Transaction txn(conn());
+    Member(2, "$l", "!r:x", "@a:x", "leave");
+    Member(3, "$k", "!s:x", "@a:x", "join");
+    EXPECT_EQ(store_->CurrentMembership(conn(), "!r:x", "@a:x"), "leave");
+    EXPECT_EQ(store_->JoinedRooms(conn(), "@a:x").size(), 1u);
+    if (engine() == Engine::kPostgres) {
+      EXPECT_EQ(store_->CurrentMembership(*other, "!r:x", "@a:x"), "ban");
+    }
+    txn.Commit();
+  }
+  EXPECT_EQ(store_->CurrentMembership(*other, "!r:x", "@a:x"), "leave");
+  EXPECT_EQ(store_->UnforgottenMemberships(*other, "@a:x").size(), 2u);
+  store_->Forget(conn(), "@a:x", "!r:x");
+  auto left = store_->UnforgottenMemberships(*other, "@a:x");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].room_id, "!s:x");
+  // Forgetting hides a room from the sync list, not the membership itself.
+  EXPECT_EQ(store_->CurrentMembership(*other, "!r:x", "@a:x"), "leave");
 }
 
 STRATA_INSTANTIATE_ENGINES(MembershipStoreTest);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/database.h"
 #include "storage/events/event_store.h"
 #include "storage/prepared_schema.h"
 #include "support/test_support.h"
@@ -128,6 +129,45 @@ TEST_P(StateStoreTest, StateEventsDeltasAndMembers) {
   EXPECT_EQ(rows[0].Int(0), 9);
   EXPECT_EQ(rows[0].Text(3), "$s4");
   EXPECT_EQ(rows[0].Text(4), "$s1");
+}
+
+// Current state is cached per room: a write through the store is seen at once by every
+// connection, a write that bypasses it only after ForgetCachedNow, and a transaction that has
+// changed state reads its own rows, never a cached copy another connection filled.
+TEST_P(StateStoreTest, CachedCurrentStateSeesEveryWriteThroughTheStore) {
+  Prepare(testing::NewestSchemaRelease());
+  store_->ReplaceCurrentState(conn(), "$n1", "!r:x", "m.room.name", "", std::nullopt);
+  EXPECT_EQ(store_->CurrentStateEventId(conn(), "!r:x", "m.room.name", ""), "$n1");
+
+  // Bypassing the store: the cached state stays until told.
+  conn().Execute("UPDATE current_state_events SET event_id = '$raw' WHERE room_id = '!r:x'");
+  EXPECT_EQ(store_->CurrentStateEventId(conn(), "!r:x", "m.room.name", ""), "$n1");
+  store_->ForgetCachedNow();
+  EXPECT_EQ(store_->CurrentStateEventId(conn(), "!r:x", "m.room.name", ""), "$raw");
+
+  auto other = db_->Connect();
+  {
+    Transaction txn(conn());
+    store_->ReplaceCurrentState(conn(), "$n2", "!r:x", "m.room.name", "", std::nullopt);
+    store_->ReplaceCurrentState(conn(), "$t", "!r:x", "m.room.topic", "", std::nullopt);
+    if (engine() == Engine::kPostgres) {
+      // Another connection reads the committed state (and may cache it)...
+      EXPECT_EQ(store_->CurrentStateEventId(*other, "!r:x", "m.room.name", ""), "$raw");
+    }
+    // ...while the writer reads its own.
+    EXPECT_EQ(store_->CurrentStateEventId(conn(), "!r:x", "m.room.name", ""), "$n2");
+    EXPECT_EQ(store_->CurrentState(conn(), "!r:x").size(), 2u);
+    txn.Commit();
+  }
+  EXPECT_EQ(store_->CurrentStateEventId(*other, "!r:x", "m.room.name", ""), "$n2");
+  EXPECT_EQ(store_->CurrentStateEventId(conn(), "!r:x", "m.room.topic", ""), "$t");
+
+  // A rolled-back change leaves the committed state to be read.
+  {
+    Transaction txn(conn());
+    store_->ReplaceCurrentState(conn(), "$n3", "!r:x", "m.room.name", "", std::nullopt);
+  }
+  EXPECT_EQ(store_->CurrentStateEventId(*other, "!r:x", "m.room.name", ""), "$n2");
 }
 
 STRATA_INSTANTIATE_ENGINES(StateStoreTest);
