@@ -9,6 +9,10 @@
 // A transaction that has written what some cache holds (it queued a forget) reads past every
 // cache: its own uncommitted rows must not be cached for others, and what others cached must
 // not hide those rows from it.
+//
+// REQUIRES: a load sees what was committed before it began (autocommit, or PostgreSQL's READ
+// COMMITTED); a snapshot older than the load (REPEATABLE READ) could cache rows already
+// forgotten.
 #pragma once
 
 #include <atomic>

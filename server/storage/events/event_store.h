@@ -88,7 +88,7 @@ class EventStore {
   // (after a background update's batch committed on its own connection).
   void ForgetCached(Connection& conn) const { json_cache_->ForgetAll(conn); }
   void ForgetCachedNow() const { json_cache_->ForgetAllNow(); }
-  static constexpr size_t kCachedEvents = 20000;
+  static constexpr size_t kCachedEvents = 10000;  // Synapse's event_cache_size
 
  private:
   StoreOptions options_;
