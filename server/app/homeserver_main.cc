@@ -192,8 +192,9 @@ Result<crypto::SigningKey> LoadOrCreateSigningKey(const config::HomeserverConfig
 // Process limits for a server that holds thousands of clients. Each held connection is a
 // file descriptor: the soft open-file limit is raised to the hard one, as Synapse does with its
 // default soft_file_limit of 0. glibc gives every worker thread its own malloc arena, and with
-// 16 workers the arenas' fragmentation cost ~100 MiB of RSS under 10,000 held polls (199 MiB
-// against 96 MiB with two arenas, in the same benchmark run; throughput did not change).
+// 16 workers the arenas' fragmentation cost ~100 MiB of RSS under 10,000 held polls (199 MiB,
+// then 96 MiB with MALLOC_ARENA_MAX=2, in two back-to-back benchmark runs of one build;
+// throughput within a few percent).
 void SetProcessLimits() {
   rlimit files{};
   if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
