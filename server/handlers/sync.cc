@@ -205,7 +205,7 @@ json JoinedRoomSection(Services& s, Connection& conn, const Membership& m, const
           : json::array();
   const bool changed =
       !w.incremental || w.full_state || !ephemeral.empty() || !room_data.empty() ||
-      s.stores.events->CountRoomEvents(conn, m.room_id, w.from.events, w.upto.events) > 0;
+      s.stores.events->RoomHasEventsBetween(conn, m.room_id, w.from.events, w.upto.events);
   if (!changed) return nullptr;
   json section =
       RoomSection(s, conn, m, w.from.events, !w.incremental, w.upto.events, w.limit, w.full_state);
@@ -261,8 +261,10 @@ SyncOutcome SyncOnce(Services& s, const Requester& r, const SyncQuery& q) {
           rooms["leave"][m.room_id] = section;
         }
       }
-      account_data = AccountDataEvents(s.stores.account_data->GlobalBetween(
-          *conn, r.user_id, from.account_data, upto.account_data));
+      if (upto.account_data > from.account_data) {
+        account_data = AccountDataEvents(s.stores.account_data->GlobalBetween(
+            *conn, r.user_id, from.account_data, upto.account_data));
+      }
     }
     const bool empty = rooms["join"].empty() && rooms["invite"].empty() && rooms["leave"].empty() &&
                        account_data.empty();

@@ -48,12 +48,16 @@ void Stores::ForgetCached(Connection& conn) const {
   events->ForgetCached(conn);
   state->ForgetCached(conn);
   membership->ForgetCached(conn);
+  receipts->ForgetCached(conn);
+  account_data->ForgetCached(conn);
 }
 
 void Stores::ForgetCachedNow() const {
   events->ForgetCachedNow();
   state->ForgetCachedNow();
   membership->ForgetCachedNow();
+  receipts->ForgetCachedNow();
+  account_data->ForgetCachedNow();
 }
 
 Stores::~Stores() = default;

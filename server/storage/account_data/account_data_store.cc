@@ -45,15 +45,17 @@ std::vector<AccountDataEntry> EntriesFrom(const std::vector<Row>& rows) {
 
 }  // namespace
 
-AccountDataStore::AccountDataStore(const StoreOptions& options) : options_(options) {}
+AccountDataStore::AccountDataStore(const StoreOptions& options)
+    : options_(options), head_cache_(std::make_unique<ReadThroughCache<int, int64_t>>(1)) {}
 
 int64_t AccountDataStore::MaxStreamId(Connection& conn) const {
-  return conn.QueryInt(kMaxStreamId).value_or(0);
+  return head_cache_->Get(conn, 0, [&] { return conn.QueryInt(kMaxStreamId).value_or(0); });
 }
 
 int64_t AccountDataStore::NextStreamId(Connection& conn) const {
   const int64_t next = MaxStreamId(conn) + 1;
   conn.Execute(kAdvanceMaxStreamId, {next, next});
+  head_cache_->Forget(conn, 0);
   return next;
 }
 
@@ -74,6 +76,7 @@ void AccountDataStore::PutGlobal(Connection& conn, const std::string& user_id,
                                  const nlohmann::json& content) const {
   conn.Execute(kDeleteGlobal, {user_id, type});
   conn.Execute(kInsertGlobal, {user_id, type, stream_id, content.dump()});
+  head_cache_->Forget(conn, 0);
 }
 
 void AccountDataStore::PutForRoom(Connection& conn, const std::string& user_id,
@@ -81,6 +84,7 @@ void AccountDataStore::PutForRoom(Connection& conn, const std::string& user_id,
                                   int64_t stream_id, const nlohmann::json& content) const {
   conn.Execute(kDeleteForRoom, {user_id, room_id, type});
   conn.Execute(kInsertForRoom, {user_id, room_id, type, stream_id, content.dump()});
+  head_cache_->Forget(conn, 0);
 }
 
 std::vector<AccountDataEntry> AccountDataStore::GlobalBetween(Connection& conn,

@@ -2,6 +2,9 @@
 // Tables: account_data, room_account_data, account_data_max_stream_id; the
 // stream position also reads room_tags_revisions (room_tags: not yet here).
 //
+// Cached: the stream's head (NextStreamId and the Puts forget it; ForgetCached for writes made
+// elsewhere), so /sync learns the stream has not moved without a query.
+//
 // Promises: every call runs on the Connection it is given, inside whatever transaction the
 // caller holds there; a missing row is an empty optional or an empty list, never an exception;
 // SQL errors throw storage::DatabaseError. Writes REQUIRE a writer connection, inside the
@@ -15,11 +18,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "storage/cache/read_through_cache.h"
 #include "storage/store_options.h"
 
 namespace strata::storage {
@@ -40,6 +45,8 @@ class AccountDataStore {
   // updated, never inserted, as Synapse did). REQUIRES: a writer, inside the transaction that
   // uses the id.
   int64_t NextStreamId(Connection& conn) const;
+  void ForgetCached(Connection& conn) const { head_cache_->ForgetAll(conn); }
+  void ForgetCachedNow() const { head_cache_->ForgetAllNow(); }
 
   // The content column of the user's global / per-room account data of `type`, as stored
   // (JSON text); nullopt if there is none.
@@ -61,6 +68,7 @@ class AccountDataStore {
 
  private:
   StoreOptions options_;
+  std::unique_ptr<ReadThroughCache<int, int64_t>> head_cache_;  // one entry, key 0
 };
 
 }  // namespace strata::storage

@@ -20,6 +20,8 @@ constexpr std::string_view kSelectRoomEventsBackwards =
 constexpr std::string_view kSelectRoomEventsForwards =
     "SELECT event_id, stream_ordering FROM events WHERE room_id = ? AND stream_ordering > ? "
     "AND stream_ordering <= ? AND outlier = ? ORDER BY stream_ordering ASC LIMIT ?";
+constexpr std::string_view kSelectRoomMaxStreamOrdering =
+    "SELECT COALESCE(MAX(stream_ordering), 0) FROM events WHERE room_id = ?";
 constexpr std::string_view kCountRoomEvents =
     "SELECT COUNT(*) FROM events WHERE room_id = ? AND stream_ordering > ? AND "
     "stream_ordering <= ?";
@@ -48,7 +50,10 @@ constexpr std::string_view kInsertForwardExtremity =
 EventStore::EventStore(const StoreOptions& options)
     : options_(options),
       json_cache_(std::make_unique<ReadThroughCache<std::string, std::optional<std::string>>>(
-          kCachedEvents)) {}
+          kCachedEvents)),
+      head_cache_(std::make_unique<ReadThroughCache<int, int64_t>>(1)),
+      room_head_cache_(
+          std::make_unique<ReadThroughCache<std::string, int64_t>>(kCachedRoomPositions)) {}
 
 std::optional<std::string> EventStore::EventJson(Connection& conn,
                                                  const std::string& event_id) const {
@@ -57,7 +62,8 @@ std::optional<std::string> EventStore::EventJson(Connection& conn,
 }
 
 int64_t EventStore::MaxStreamOrdering(Connection& conn) const {
-  return conn.QueryInt(kSelectMaxStreamOrdering).value_or(0);
+  return head_cache_->Get(conn, 0,
+                          [&] { return conn.QueryInt(kSelectMaxStreamOrdering).value_or(0); });
 }
 
 std::vector<std::string> EventStore::ForwardExtremities(Connection& conn,
@@ -95,6 +101,33 @@ int64_t EventStore::CountRoomEvents(Connection& conn, const std::string& room_id
   return conn.QueryInt(kCountRoomEvents, {room_id, after, up_to}).value_or(0);
 }
 
+int64_t EventStore::RoomMaxStreamOrdering(Connection& conn, const std::string& room_id) const {
+  return room_head_cache_->Get(conn, room_id, [&] {
+    return conn.QueryInt(kSelectRoomMaxStreamOrdering, {room_id}).value_or(0);
+  });
+}
+
+bool EventStore::RoomHasEventsBetween(Connection& conn, const std::string& room_id, int64_t after,
+                                      int64_t up_to) const {
+  if (up_to <= after) return false;
+  const int64_t newest = RoomMaxStreamOrdering(conn, room_id);
+  if (newest <= after) return false;
+  if (newest <= up_to) return true;
+  return CountRoomEvents(conn, room_id, after, up_to) > 0;
+}
+
+void EventStore::ForgetCached(Connection& conn) const {
+  json_cache_->ForgetAll(conn);
+  head_cache_->ForgetAll(conn);
+  room_head_cache_->ForgetAll(conn);
+}
+
+void EventStore::ForgetCachedNow() const {
+  json_cache_->ForgetAllNow();
+  head_cache_->ForgetAllNow();
+  room_head_cache_->ForgetAllNow();
+}
+
 void EventStore::InsertRoomDepth(Connection& conn, const std::string& room_id,
                                  int64_t min_depth) const {
   conn.Execute(kInsertRoomDepth, {room_id, min_depth});
@@ -104,6 +137,8 @@ void EventStore::InsertEvent(Connection& conn, const EventRow& r) const {
   conn.Execute(kInsertEvent,
                {r.stream_ordering, r.depth, r.event_id, r.type, r.room_id, true, false, r.depth,
                 r.origin_server_ts, r.origin_server_ts, r.sender, r.contains_url});
+  head_cache_->Forget(conn, 0);
+  room_head_cache_->Forget(conn, r.room_id);
 }
 
 void EventStore::InsertEventJson(Connection& conn, const std::string& event_id,

@@ -7,9 +7,11 @@
 // SQL errors throw storage::DatabaseError. Writes REQUIRE: inside the caller's transaction on a
 // writer connection (stream orderings are MAX()+1 and cannot race only there).
 //
-// Cached (bounded, per event): event_json.json as EventJson read it (an event's JSON does not
-// change once written; InsertEventJson forgets a miss cached before the event arrived, and
-// ForgetCached forgets all, for purges and writes made elsewhere).
+// Cached (bounded): event_json.json per event as EventJson read it (an event's JSON does not
+// change once written; InsertEventJson forgets a miss cached before the event arrived); the
+// stream's head and each room's newest stream ordering (InsertEvent forgets both), so a woken
+// /sync learns which of a user's rooms moved without a query per room. ForgetCached forgets
+// all of it, for purges and writes made elsewhere.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +66,12 @@ class EventStore {
   // The number of the room's events with after < stream_ordering <= up_to.
   int64_t CountRoomEvents(Connection& conn, const std::string& room_id, int64_t after,
                           int64_t up_to) const;
+  // The largest stream ordering of the room's events, outliers included (0 for none).
+  int64_t RoomMaxStreamOrdering(Connection& conn, const std::string& room_id) const;
+  // Whether the room has an event with after < stream_ordering <= up_to: from the room's
+  // cached newest ordering alone unless that lies beyond up_to.
+  bool RoomHasEventsBetween(Connection& conn, const std::string& room_id, int64_t after,
+                            int64_t up_to) const;
 
   // Writes (REQUIRES: the caller's transaction on a writer connection) -----------------------
   // room_depth for a new room.
@@ -86,13 +94,17 @@ class EventStore {
 
   // Forgets every cached event now and when `conn`'s transaction ends (a purge), or now only
   // (after a background update's batch committed on its own connection).
-  void ForgetCached(Connection& conn) const { json_cache_->ForgetAll(conn); }
-  void ForgetCachedNow() const { json_cache_->ForgetAllNow(); }
+  void ForgetCached(Connection& conn) const;
+  void ForgetCachedNow() const;
   static constexpr size_t kCachedEvents = 10000;  // Synapse's event_cache_size
+  static constexpr size_t kCachedRoomPositions = 50000;
 
  private:
   StoreOptions options_;
   std::unique_ptr<ReadThroughCache<std::string, std::optional<std::string>>> json_cache_;
+  // One entry, key 0: the stream's head.
+  std::unique_ptr<ReadThroughCache<int, int64_t>> head_cache_;
+  std::unique_ptr<ReadThroughCache<std::string, int64_t>> room_head_cache_;
 };
 
 }  // namespace strata::storage

@@ -48,10 +48,11 @@ std::optional<EventPosition> PositionFrom(const std::vector<Row>& rows) {
 
 }  // namespace
 
-ReceiptStore::ReceiptStore(const StoreOptions& options) : options_(options) {}
+ReceiptStore::ReceiptStore(const StoreOptions& options)
+    : options_(options), head_cache_(std::make_unique<ReadThroughCache<int, int64_t>>(1)) {}
 
 int64_t ReceiptStore::MaxStreamId(Connection& conn) const {
-  return conn.QueryInt(kMaxStreamId).value_or(0);
+  return head_cache_->Get(conn, 0, [&] { return conn.QueryInt(kMaxStreamId).value_or(0); });
 }
 
 std::vector<Receipt> ReceiptStore::ReceiptsBetween(Connection& conn, const std::string& room_id,
@@ -79,6 +80,7 @@ int64_t ReceiptStore::ReplaceReceipt(Connection& conn, const std::string& room_i
   conn.Execute(kDeleteGraph, {room_id, receipt_type, user_id});
   conn.Execute(kInsertGraph,
                {room_id, receipt_type, user_id, nlohmann::json::array({event_id}).dump(), data});
+  head_cache_->Forget(conn, 0);
   return stream_id;
 }
 

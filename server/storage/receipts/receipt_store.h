@@ -7,14 +7,19 @@
 // caller holds there; a missing row is an empty optional or an empty list, never an exception;
 // SQL errors throw storage::DatabaseError. Writes REQUIRE a writer connection, inside the
 // caller's transaction.
+//
+// Cached: the stream's head (ReplaceReceipt forgets it; ForgetCached for writes made
+// elsewhere), so /sync learns the receipt stream has not moved without a query.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "storage/cache/read_through_cache.h"
 #include "storage/store_options.h"
 
 namespace strata::storage {
@@ -36,6 +41,8 @@ class ReceiptStore {
 
   // The largest receipts_linearized stream id (0 for none).
   int64_t MaxStreamId(Connection& conn) const;
+  void ForgetCached(Connection& conn) const { head_cache_->ForgetAll(conn); }
+  void ForgetCachedNow() const { head_cache_->ForgetAllNow(); }
   // The room's receipts with stream ids in (after, upto], in stream order.
   std::vector<Receipt> ReceiptsBetween(Connection& conn, const std::string& room_id, int64_t after,
                                        int64_t upto) const;
@@ -73,6 +80,7 @@ class ReceiptStore {
 
  private:
   StoreOptions options_;
+  std::unique_ptr<ReadThroughCache<int, int64_t>> head_cache_;  // one entry, key 0
 };
 
 }  // namespace strata::storage

@@ -21,10 +21,14 @@ TEST_P(AccountDataStoreTest, StreamSpansTheTablesAndNeverInsertsThePositionRow) 
   EXPECT_EQ(conn().QueryInt("SELECT COUNT(*) FROM account_data_max_stream_id"), 0);
   EXPECT_EQ(store.MaxStreamId(conn()), 0);
 
+  // Rows written behind the store's back: seen once the cached head is forgotten.
   conn().Execute(
       "INSERT INTO room_tags_revisions (user_id, room_id, stream_id) VALUES ('@a:x', '!r:x', 7)");
+  EXPECT_EQ(store.MaxStreamId(conn()), 0);
+  store.ForgetCachedNow();
   EXPECT_EQ(store.MaxStreamId(conn()), 7);
   conn().Execute("INSERT INTO account_data_max_stream_id (lock, stream_id) VALUES ('X', 10)");
+  store.ForgetCachedNow();
   EXPECT_EQ(store.MaxStreamId(conn()), 10);
   EXPECT_EQ(store.NextStreamId(conn()), 11);
   EXPECT_EQ(conn().QueryInt("SELECT stream_id FROM account_data_max_stream_id"), 11);
@@ -32,6 +36,22 @@ TEST_P(AccountDataStoreTest, StreamSpansTheTablesAndNeverInsertsThePositionRow) 
   EXPECT_EQ(store.MaxStreamId(conn()), 12);
   store.PutForRoom(conn(), "@a:x", "!r:x", "m.tag", 13, json::object());
   EXPECT_EQ(store.MaxStreamId(conn()), 13);
+}
+
+// The cached head moves with every write through the store, and a rolled-back id is not kept.
+TEST_P(AccountDataStoreTest, CachedStreamHeadSeesWritesAndRollbacks) {
+  PrepareNewest();
+  const AccountDataStore store(Options());
+  EXPECT_EQ(store.MaxStreamId(conn()), 0);
+  {
+    Transaction txn(conn());
+    store.PutGlobal(conn(), "@a:x", "m.x", store.NextStreamId(conn()), json::object());
+    EXPECT_EQ(store.MaxStreamId(conn()), 1);  // the writer sees its own row
+  }
+  EXPECT_EQ(store.MaxStreamId(conn()), 0);  // rolled back
+  store.PutForRoom(conn(), "@a:x", "!r:x", "m.y", 5, json::object());
+  EXPECT_EQ(store.MaxStreamId(conn()), 5);
+  EXPECT_EQ(store.NextStreamId(conn()), 6);
 }
 
 TEST_P(AccountDataStoreTest, PutReplacesAndGetReadsBack) {

@@ -104,6 +104,50 @@ TEST_P(EventStoreTest, CachedEventJsonSeesWritesAndRollbacks) {
   EXPECT_FALSE(store_->EventJson(conn(), "$r").has_value());
 }
 
+// The stream's head and each room's newest ordering are cached: an event written through the
+// store moves both at once, a rolled-back one is forgotten, a row written behind the store's
+// back is seen after ForgetCachedNow.
+TEST_P(EventStoreTest, CachedStreamPositionsSeeWritesAndRollbacks) {
+  EXPECT_EQ(store_->MaxStreamOrdering(conn()), 0);
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 0);
+  {
+    Transaction txn(conn());
+    Event(5, "$five");
+    EXPECT_EQ(store_->MaxStreamOrdering(conn()), 5);  // the writer sees its own row
+    EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 5);
+  }
+  EXPECT_EQ(store_->MaxStreamOrdering(conn()), 0);  // rolled back
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 0);
+  Event(3, "$three");
+  Event(6, "$six", "!other:x");
+  EXPECT_EQ(store_->MaxStreamOrdering(conn()), 6);
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 3);
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!other:x"), 6);
+
+  conn().Execute(
+      "INSERT INTO events (stream_ordering, topological_ordering, event_id, type, room_id, "
+      "processed, outlier) VALUES (8, 8, '$behind', 'm.x', '!r:x', ?, ?)",
+      {true, false});
+  EXPECT_EQ(store_->MaxStreamOrdering(conn()), 6);
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 3);
+  store_->ForgetCachedNow();
+  EXPECT_EQ(store_->MaxStreamOrdering(conn()), 8);
+  EXPECT_EQ(store_->RoomMaxStreamOrdering(conn(), "!r:x"), 8);
+}
+
+TEST_P(EventStoreTest, RoomHasEventsBetweenIsHalfOpen) {
+  Event(2, "$a");
+  Event(4, "$b");
+  Event(5, "$c", "!other:x");
+  Event(9, "$d");
+  EXPECT_FALSE(store_->RoomHasEventsBetween(conn(), "!r:x", 9, 20));  // nothing newer
+  EXPECT_TRUE(store_->RoomHasEventsBetween(conn(), "!r:x", 8, 9));    // the newest itself
+  EXPECT_TRUE(store_->RoomHasEventsBetween(conn(), "!r:x", 1, 5));    // newest lies beyond
+  EXPECT_FALSE(store_->RoomHasEventsBetween(conn(), "!r:x", 4, 8));   // a gap before it
+  EXPECT_FALSE(store_->RoomHasEventsBetween(conn(), "!r:x", 5, 5));   // empty window
+  EXPECT_FALSE(store_->RoomHasEventsBetween(conn(), "!none:x", 0, 20));
+}
+
 TEST_P(EventStoreTest, GraphRowsAndForwardExtremities) {
   store_->InsertEdges(conn(), "$new", "!r:x", {"$p1", "$p2"});
   store_->InsertAuth(conn(), "$new", "!r:x", {"$create", "$pl"});

@@ -42,6 +42,28 @@ TEST_P(ReceiptStoreTest, ReplaceWritesBothTablesAtTheNextStreamId) {
   EXPECT_EQ(graph[0].Text(1), R"({"ts":3})");
 }
 
+// The cached head moves with every receipt, forgets a rolled-back one, and sees rows written
+// behind the store's back once told to forget.
+TEST_P(ReceiptStoreTest, CachedStreamHeadSeesWritesAndRollbacks) {
+  PrepareNewest();
+  const ReceiptStore store(Options());
+  EXPECT_EQ(store.MaxStreamId(conn()), 0);
+  {
+    Transaction txn(conn());
+    EXPECT_EQ(store.ReplaceReceipt(conn(), "!r:x", "m.read", "@a:x", "$1", "{}"), 1);
+    EXPECT_EQ(store.MaxStreamId(conn()), 1);
+  }
+  EXPECT_EQ(store.MaxStreamId(conn()), 0);
+  EXPECT_EQ(store.ReplaceReceipt(conn(), "!r:x", "m.read", "@a:x", "$1", "{}"), 1);
+  EXPECT_EQ(store.MaxStreamId(conn()), 1);
+  conn().Execute(
+      "INSERT INTO receipts_linearized (stream_id, room_id, receipt_type, user_id, event_id, "
+      "data) VALUES (9, '!r:x', 'm.read', '@b:x', '$1', '{}')");
+  EXPECT_EQ(store.MaxStreamId(conn()), 1);
+  store.ForgetCachedNow();
+  EXPECT_EQ(store.MaxStreamId(conn()), 9);
+}
+
 TEST_P(ReceiptStoreTest, ReceiptsBetweenIsHalfOpenAndInStreamOrder) {
   PrepareNewest();
   const ReceiptStore store(Options());
