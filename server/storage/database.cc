@@ -49,9 +49,29 @@ void Connection::AtTransactionEnd(std::function<void()> fn) {
 }
 
 void Connection::EndTransaction() {
+  savepoints_ = 0;
   std::vector<std::function<void()>> queued;
   queued.swap(at_transaction_end_);
   for (auto& fn : queued) fn();
+}
+
+int Connection::PushSavepoint() {
+  if (!InTransaction()) throw DatabaseError("a savepoint needs an open transaction");
+  Execute("SAVEPOINT strata_" + std::to_string(savepoints_ + 1));
+  return ++savepoints_;
+}
+
+void Connection::ReleaseSavepoint(int depth) {
+  if (depth != savepoints_) throw DatabaseError("savepoints must be released innermost first");
+  Execute("RELEASE SAVEPOINT strata_" + std::to_string(depth));
+  --savepoints_;
+}
+
+void Connection::RollbackToSavepoint(int depth) {
+  if (depth != savepoints_) throw DatabaseError("savepoints must be undone innermost first");
+  --savepoints_;
+  Execute("ROLLBACK TO SAVEPOINT strata_" + std::to_string(depth));
+  Execute("RELEASE SAVEPOINT strata_" + std::to_string(depth));
 }
 
 std::optional<int64_t> Connection::QueryInt(std::string_view sql, const Params& params) {

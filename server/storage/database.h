@@ -122,31 +122,56 @@ class Connection {
   // Whether the open transaction queued work for its end: it wrote what a cache holds.
   bool HasQueuedForTransactionEnd() const { return !at_transaction_end_.empty(); }
 
+  // Savepoints inside the open transaction, innermost last (Transaction nests with them):
+  // Push opens one and returns its depth; Release keeps its writes for the enclosing
+  // transaction; RollbackTo undoes them and closes it. SQL SAVEPOINTs unless an engine's
+  // client library must track them itself.
+  virtual int PushSavepoint();
+  virtual void ReleaseSavepoint(int depth);
+  virtual void RollbackToSavepoint(int depth);
+
   // Convenience: the first column of the first row, if any.
   std::optional<std::string> QueryValue(std::string_view sql, const Params& params = {});
   std::optional<int64_t> QueryInt(std::string_view sql, const Params& params = {});
 
  private:
   std::vector<std::function<void()>> at_transaction_end_;
+  int savepoints_ = 0;
 };
 
 // RAII transaction: begins on construction; rolls back on destruction unless committed.
+//
+// Begun inside an open transaction it nests as a savepoint (group commit runs each send so):
+// Commit keeps its writes for the enclosing transaction, which alone makes them durable;
+// destruction undoes only its own writes; what AtTransactionEnd queued waits for the
+// outermost end.
 class Transaction {
  public:
-  explicit Transaction(Connection& conn) : conn_(conn) { conn_.Begin(); }
+  explicit Transaction(Connection& conn)
+      : conn_(conn), savepoint_(conn.InTransaction() ? conn.PushSavepoint() : 0) {
+    if (savepoint_ == 0) conn_.Begin();
+  }
   ~Transaction() {
-    if (!done_) {
-      try {
-        conn_.Rollback();
-      } catch (...) {  // a dead connection has nothing left to roll back
+    if (done_) return;
+    try {
+      if (savepoint_ != 0) {
+        conn_.RollbackToSavepoint(savepoint_);
+        return;
       }
-      conn_.EndTransaction();
+      conn_.Rollback();
+    } catch (...) {  // a dead connection has nothing left to roll back
     }
+    if (savepoint_ == 0) conn_.EndTransaction();
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
   void Commit() {
+    if (savepoint_ != 0) {
+      conn_.ReleaseSavepoint(savepoint_);
+      done_ = true;
+      return;
+    }
     conn_.Commit();
     done_ = true;
     conn_.EndTransaction();
@@ -154,6 +179,7 @@ class Transaction {
 
  private:
   Connection& conn_;
+  const int savepoint_;  // 0: the outermost transaction
   bool done_ = false;
 };
 

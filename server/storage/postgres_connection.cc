@@ -1,12 +1,26 @@
 // PostgreSQL engine through libpqxx. Outside a transaction each statement runs on its own
-// (autocommit, which CREATE INDEX CONCURRENTLY needs); Begin() opens a pqxx::work.
+// (autocommit, which CREATE INDEX CONCURRENTLY needs); Begin() opens a pqxx::work, and a
+// savepoint is a pqxx::subtransaction on top of it (libpqxx closes a transaction whose
+// statement failed, so a plain SAVEPOINT statement could not be rolled back to).
 #include <memory>
 #include <pqxx/pqxx>
+#include <string>
+#include <vector>
 
 #include "storage/database.h"
 
 namespace strata::storage {
 namespace {
+
+// libpqxx 6 issues a subtransaction's SAVEPOINT lazily, on its first statement without
+// parameters; a parametrised statement before that would run outside the savepoint.
+class EagerSubtransaction final : public pqxx::subtransaction {
+ public:
+  EagerSubtransaction(pqxx::dbtransaction& parent, const std::string& name)
+      : pqxx::internal::namedclass("subtransaction", name), pqxx::subtransaction(parent, name) {
+    Begin();
+  }
+};
 
 class PostgresConnection final : public Connection {
  public:
@@ -51,6 +65,7 @@ class PostgresConnection final : public Connection {
   }
   void Commit() override {
     if (!work_) throw DatabaseError("no transaction to commit");
+    savepoints_.clear();
     auto work = std::move(work_);
     try {
       work->commit();
@@ -62,10 +77,44 @@ class PostgresConnection final : public Connection {
   }
   void Rollback() override {
     if (!work_) return;
+    savepoints_.clear();
     auto work = std::move(work_);
     work->abort();
   }
   bool InTransaction() const override { return work_ != nullptr; }
+
+  int PushSavepoint() override {
+    if (!work_) throw DatabaseError("a savepoint needs an open transaction");
+    try {
+      pqxx::dbtransaction& parent =
+          savepoints_.empty() ? static_cast<pqxx::dbtransaction&>(*work_) : *savepoints_.back();
+      const std::string name = "strata_" + std::to_string(savepoints_.size() + 1);
+      savepoints_.push_back(std::make_unique<EagerSubtransaction>(parent, name));
+    } catch (const std::exception& e) {
+      throw DatabaseError(e.what());
+    }
+    return static_cast<int>(savepoints_.size());
+  }
+  void ReleaseSavepoint(int depth) override {
+    if (depth != static_cast<int>(savepoints_.size()))
+      throw DatabaseError("savepoints must be released innermost first");
+    auto savepoint = std::move(savepoints_.back());
+    savepoints_.pop_back();
+    try {
+      savepoint->commit();
+    } catch (const pqxx::sql_error& e) {
+      throw DatabaseError(e.what(), e.sqlstate());
+    } catch (const std::exception& e) {
+      throw DatabaseError(e.what());
+    }
+  }
+  void RollbackToSavepoint(int depth) override {
+    if (depth != static_cast<int>(savepoints_.size()))
+      throw DatabaseError("savepoints must be undone innermost first");
+    auto savepoint = std::move(savepoints_.back());
+    savepoints_.pop_back();
+    savepoint->abort();
+  }
 
   bool TableExists(std::string_view table) override {
     return QueryValue(
@@ -92,6 +141,7 @@ class PostgresConnection final : public Connection {
   pqxx::result Run(std::string_view sql, const Params& params, bool script = false) {
     std::string text = script ? std::string(sql) : NumberPlaceholders(sql);
     try {
+      if (!savepoints_.empty()) return Exec(*savepoints_.back(), text, params, script);
       if (work_) return Exec(*work_, text, params, script);
       pqxx::nontransaction ntx(*conn_);
       return Exec(ntx, text, params, script);
@@ -116,6 +166,7 @@ class PostgresConnection final : public Connection {
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> work_;
+  std::vector<std::unique_ptr<EagerSubtransaction>> savepoints_;  // innermost last
   std::string describe_;
 };
 

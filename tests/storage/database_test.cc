@@ -41,6 +41,58 @@ TEST_P(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(c.QueryInt("SELECT COUNT(*) FROM t"), 1);
 }
 
+// A Transaction inside an open one is a savepoint: its rollback undoes only its own rows (also
+// after a failed statement, which on PostgreSQL aborts the whole transaction until undone), its
+// commit keeps them for the outer one, and only the outer end runs what AtTransactionEnd queued.
+TEST_P(DatabaseTest, NestedTransactionsAreSavepoints) {
+  ScratchDatabase db(GetParam());
+  auto& c = db.conn();
+  c.ExecuteScript("CREATE TABLE t (a INTEGER PRIMARY KEY);");
+  int ended = 0;
+  {
+    Transaction outer(c);
+    c.Execute("INSERT INTO t VALUES (1)");
+    {
+      Transaction inner(c);
+      c.Execute("INSERT INTO t VALUES (2)");
+      c.AtTransactionEnd([&] { ++ended; });
+    }
+    {
+      Transaction inner(c);
+      c.Execute("INSERT INTO t VALUES (3)");
+      EXPECT_THROW(c.Execute("INSERT INTO t VALUES (1)"), DatabaseError);  // duplicate key
+    }
+    {
+      Transaction inner(c);
+      c.Execute("INSERT INTO t VALUES (4)");
+      {
+        Transaction innermost(c);
+        c.Execute("INSERT INTO t VALUES (5)");
+        innermost.Commit();
+      }
+      inner.Commit();
+    }
+    EXPECT_EQ(ended, 0);
+    EXPECT_TRUE(c.InTransaction());
+    outer.Commit();
+  }
+  EXPECT_EQ(ended, 1);
+  std::vector<int64_t> kept;
+  for (const auto& row : c.Query("SELECT a FROM t ORDER BY a")) kept.push_back(row.Int(0));
+  EXPECT_EQ(kept, (std::vector<int64_t>{1, 4, 5}));
+
+  {
+    Transaction outer(c);
+    {
+      Transaction inner(c);
+      c.Execute("INSERT INTO t VALUES (6)");
+      inner.Commit();
+    }
+  }  // the outer rollback takes the committed savepoint with it
+  EXPECT_EQ(c.QueryInt("SELECT COUNT(*) FROM t WHERE a = 6"), 0);
+  EXPECT_THROW(c.PushSavepoint(), DatabaseError);  // none outside a transaction
+}
+
 TEST_P(DatabaseTest, ErrorsNameTheProblem) {
   ScratchDatabase db(GetParam());
   try {
