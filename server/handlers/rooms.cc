@@ -354,19 +354,29 @@ json SendMessage(Services& s, const Requester& r, const std::string& room_id,
   // A retried transaction is answered from memory and not counted against rc_message.
   if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
   RatelimitMessage(s, r, false);
+  // Sends run one after another inside a group commit, so a concurrent retry queued behind
+  // this one finds the id remembered here; only the request that stores counts.
+  bool stored = false;
   std::string event_id;
-  {
-    auto writer = s.db.AcquireWriter();
-    // A concurrent retry may have stored it meanwhile; only the request that stores counts.
-    if (auto known = s.transient->TxnEvent(key)) return {{"event_id", *known}};
-    if (!events::RoomVersionOf(s.stores, *writer, room_id))
-      throw Forbidden("Unknown room " + room_id);
-    event_id =
-        SendEventOn(s, *writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""})
-            .event_id;
-    s.transient->RememberTxn(key, event_id);
+  try {
+    event_id = s.event_writes.Run([&](storage::Connection& writer) {
+      if (auto known = s.transient->TxnEvent(key)) return *known;
+      if (!events::RoomVersionOf(s.stores, writer, room_id))
+        throw Forbidden("Unknown room " + room_id);
+      std::string id =
+          SendEventOn(s, writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""})
+              .event_id;
+      s.transient->RememberTxn(key, id);
+      stored = true;
+      event_id = id;
+      return id;
+    });
+  } catch (...) {
+    // The batch's commit failed after this send remembered its id: a retry must send again.
+    if (stored) s.transient->ForgetTxn(key, event_id);
+    throw;
   }
-  CountMessage(s, r);
+  if (stored) CountMessage(s, r);
   return {{"event_id", event_id}};
 }
 

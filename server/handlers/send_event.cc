@@ -32,17 +32,21 @@ events::StoredEvent SendEventOn(Services& s, storage::Connection& writer,
   }
   // Wake the polls of the room's members, and for a membership the polls of its target (an
   // invitee, or a user joining a room they were not in).
+  // Only once committed: a poll woken earlier could look, find nothing and sleep through it.
   std::vector<std::string> concerned{draft.room_id};
   if (draft.type == "m.room.member" && draft.state_key) concerned.push_back(*draft.state_key);
-  s.notifier.Notify(stored->stream_ordering, concerned);
-  // Membership, name, topic, avatar, aliases, join rules...: what the room list shows.
-  if (draft.state_key) s.public_rooms.Changed();
+  const bool state = draft.state_key.has_value();
+  writer.AtTransactionEnd([&s, stream = stored->stream_ordering, concerned, state] {
+    s.notifier.Notify(stream, concerned);
+    // Membership, name, topic, avatar, aliases, join rules...: what the room list shows.
+    if (state) s.public_rooms.Changed();
+  });
   return std::move(stored).value();
 }
 
 events::StoredEvent SendEvent(Services& s, const events::EventDraft& draft) {
-  auto writer = s.db.AcquireWriter();
-  return SendEventOn(s, *writer, draft);
+  return s.event_writes.Run(
+      [&](storage::Connection& writer) { return SendEventOn(s, writer, draft); });
 }
 
 }  // namespace strata::handlers

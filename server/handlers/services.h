@@ -17,6 +17,7 @@
 #include "handlers/public_rooms_cache.h"
 #include "schema/catalogue.h"
 #include "storage/connection_pool.h"
+#include "storage/group_commit.h"
 #include "storage/stores.h"
 #include "util/clock.h"
 
@@ -35,6 +36,8 @@ struct Services {
   ~Services();
 
   storage::ConnectionPool& db;
+  // Event sends share transactions through this (handlers/send_event.h).
+  storage::GroupCommit event_writes{db};
   const config::HomeserverConfig& config;
   const schema::Release& release;
   // The SQL of every data area, chosen once for this database and release.

@@ -102,4 +102,10 @@ void TransientStore::RememberTxn(const std::string& key, const std::string& even
   txns_[key] = event_id;
 }
 
+void TransientStore::ForgetTxn(const std::string& key, const std::string& event_id) {
+  std::lock_guard lock(mu_);
+  auto it = txns_.find(key);
+  if (it != txns_.end() && it->second == event_id) txns_.erase(it);
+}
+
 }  // namespace strata::handlers

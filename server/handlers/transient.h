@@ -60,6 +60,8 @@ class TransientStore {
   // Event ids sent per (access token id, room, txn id), so a retried send is not repeated.
   std::optional<std::string> TxnEvent(const std::string& key);
   void RememberTxn(const std::string& key, const std::string& event_id);
+  // Drops the entry if it still names `event_id` (a send whose commit failed).
+  void ForgetTxn(const std::string& key, const std::string& event_id);
 
  private:
   void Expire(int64_t now_ms);
