@@ -1,5 +1,6 @@
 #include "storage/connection_pool.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace strata::storage {
@@ -9,21 +10,38 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const Factory& fact
   auto first = factory();
   if (!first.ok()) return first.status();
   const bool sqlite = (*first)->engine() == Engine::kSqlite;
+  // An in-memory database has no file for another connection to open.
+  const bool in_memory =
+      sqlite && (*first)
+                    ->QueryValue("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .value_or("")
+                    .empty();
   conns.push_back(std::move(first).value());
-  const size_t want = sqlite ? 1 : std::max<size_t>(size, 1);
+  const size_t want = !sqlite     ? std::max<size_t>(size, 1)
+                      : in_memory ? 1
+                                  : 1 + std::min(size > 0 ? size - 1 : 0, kMaxSqliteReaders);
   while (conns.size() < want) {
     auto next = factory();
     if (!next.ok()) return next.status();
     conns.push_back(std::move(next).value());
   }
-  return std::make_unique<ConnectionPool>(std::move(conns));
+  const bool reserve_writer = sqlite && conns.size() > 1;
+  return std::unique_ptr<ConnectionPool>(new ConnectionPool(std::move(conns), reserve_writer));
 }
 
 ConnectionPool::ConnectionPool(std::vector<std::unique_ptr<Connection>> connections)
+    : ConnectionPool(std::move(connections), false) {}
+
+ConnectionPool::ConnectionPool(std::vector<std::unique_ptr<Connection>> connections,
+                               bool reserve_writer)
     : owned_(std::move(connections)) {
   if (owned_.empty()) throw std::invalid_argument("ConnectionPool needs a connection");
   engine_ = owned_.front()->engine();
   for (auto& c : owned_) free_.push_back(c.get());
+  if (reserve_writer) {
+    reserved_writer_ = free_.front();
+    free_.erase(free_.begin());
+  }
 }
 
 ConnectionPool::Lease::Lease(ConnectionPool* pool, Connection* conn,
@@ -57,6 +75,7 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 
 ConnectionPool::Lease ConnectionPool::AcquireWriter() {
   std::unique_lock writer(writer_mu_);
+  if (reserved_writer_ != nullptr) return Lease(this, reserved_writer_, std::move(writer));
   std::unique_lock lock(mu_);
   available_.wait(lock, [&] { return !free_.empty(); });
   Connection* conn = free_.back();
@@ -65,6 +84,7 @@ ConnectionPool::Lease ConnectionPool::AcquireWriter() {
 }
 
 void ConnectionPool::Release(Connection* conn) {
+  if (conn == reserved_writer_) return;  // the lease's writer lock goes with it
   {
     std::lock_guard lock(mu_);
     free_.push_back(conn);

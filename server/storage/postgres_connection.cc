@@ -67,13 +67,7 @@ class PostgresConnection final : public Connection {
     if (!work_) throw DatabaseError("no transaction to commit");
     savepoints_.clear();
     auto work = std::move(work_);
-    try {
-      work->commit();
-    } catch (const pqxx::sql_error& e) {
-      throw DatabaseError(e.what(), e.sqlstate());
-    } catch (const std::exception& e) {
-      throw DatabaseError(e.what());
-    }
+    CommitOrThrow(*work);
   }
   void Rollback() override {
     if (!work_) return;
@@ -100,13 +94,7 @@ class PostgresConnection final : public Connection {
       throw DatabaseError("savepoints must be released innermost first");
     auto savepoint = std::move(savepoints_.back());
     savepoints_.pop_back();
-    try {
-      savepoint->commit();
-    } catch (const pqxx::sql_error& e) {
-      throw DatabaseError(e.what(), e.sqlstate());
-    } catch (const std::exception& e) {
-      throw DatabaseError(e.what());
-    }
+    CommitOrThrow(*savepoint);
   }
   void RollbackToSavepoint(int depth) override {
     if (depth != static_cast<int>(savepoints_.size()))
@@ -138,6 +126,16 @@ class PostgresConnection final : public Connection {
   }
 
  private:
+  static void CommitOrThrow(pqxx::transaction_base& tx) {
+    try {
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      throw DatabaseError(e.what(), e.sqlstate());
+    } catch (const std::exception& e) {
+      throw DatabaseError(e.what());
+    }
+  }
+
   pqxx::result Run(std::string_view sql, const Params& params, bool script = false) {
     std::string text = script ? std::string(sql) : NumberPlaceholders(sql);
     try {

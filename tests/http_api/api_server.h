@@ -46,9 +46,19 @@ class ApiServer {
     config_.rc_login.failed_attempts = {1000, 1000};
     config_.rc_message = {1000, 1000};
     if (tweak) tweak(config_);
-    std::vector<std::unique_ptr<storage::Connection>> conns;
-    conns.push_back(db_.Connect());
-    pool_ = std::make_unique<storage::ConnectionPool>(std::move(conns));
+    // The pool as the server opens it: on SQLite a writer and readers over a WAL file.
+    auto pool = storage::ConnectionPool::Open(
+        [this]() -> Result<std::unique_ptr<storage::Connection>> {
+          auto conn = db_.Connect();
+          if (conn->engine() == storage::Engine::kSqlite) {
+            conn->Query("PRAGMA journal_mode = WAL");
+            conn->Execute("PRAGMA synchronous = FULL");
+          }
+          return conn;
+        },
+        4);
+    EXPECT_TRUE(pool.ok()) << pool.status().message();
+    pool_ = std::move(*pool);
     services_ = std::make_unique<handlers::Services>(*pool_, config_, *release_,
                                                      crypto::SigningKey::Generate());
     http::MountAll(server_, *services_);

@@ -1,5 +1,5 @@
-// ConnectionPool on real databases: readers beside an open write transaction (PostgreSQL; SQLite
-// has one shared connection) and many writers through AcquireWriter at once.
+// ConnectionPool on real databases: readers beside an open write transaction (PostgreSQL's
+// pool, SQLite's readers in write-ahead-log mode) and many writers through AcquireWriter at once.
 #include "storage/connection_pool.h"
 
 #include <gtest/gtest.h>
@@ -32,7 +32,6 @@ ConnectionPool::Factory WalFactory(const ScratchDatabase& db) {
 class ConnectionPoolTest : public testing::EngineTest {};
 
 TEST_P(ConnectionPoolTest, ReadersProceedWhileAWriterHoldsATransaction) {
-  if (GetParam() == Engine::kSqlite) GTEST_SKIP() << "SQLite serves from one shared connection";
   ScratchDatabase db(GetParam());
   db.conn().ExecuteScript("CREATE TABLE t (id BIGINT PRIMARY KEY)");
   db.conn().Execute("INSERT INTO t VALUES (1)");
@@ -66,6 +65,18 @@ TEST_P(ConnectionPoolTest, ReadersProceedWhileAWriterHoldsATransaction) {
   readers_done.set_value();
   writer.get();
   EXPECT_EQ(p.Acquire()->QueryInt("SELECT COUNT(*) FROM t"), 2);
+}
+
+TEST_P(ConnectionPoolTest, SqliteInMemoryHasOnlyOneConnection) {
+  if (GetParam() != Engine::kSqlite) GTEST_SKIP() << "an SQLite case";
+  auto pool = ConnectionPool::Open([] { return OpenSqlite(":memory:"); }, 4);
+  ASSERT_TRUE(pool.ok()) << pool.status().message();
+  {
+    auto writer = (*pool)->AcquireWriter();
+    writer->ExecuteScript("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1);");
+  }
+  // The reader is the same connection, so it sees the writer's table.
+  EXPECT_EQ((*pool)->Acquire()->QueryInt("SELECT COUNT(*) FROM t"), 1);
 }
 
 TEST_P(ConnectionPoolTest, ConcurrentWritersNeverCollide) {
