@@ -219,6 +219,9 @@ int WaitForStopSignal() {
 }  // namespace
 
 int HomeserverMain(int argc, char** argv) {
+  // Before any thread starts: glibc makes arenas as threads first contend, and a cap set
+  // after that leaves the ones already made.
+  SetProcessLimits();
   auto cl = config::ParseCommandLine(argc, argv);
   if (!cl.ok()) {
     std::cerr << kProgram << ": error: " << cl.status().message() << "\n"
@@ -353,7 +356,6 @@ int HomeserverMain(int argc, char** argv) {
     std::cerr << kProgram << ": error: database: " << pool.status().message() << "\n";
     return 1;
   }
-  SetProcessLimits();
   handlers::Services services(**pool, loaded.config, *release, *key);
   http::MountAll(http.server(), services);
   http.SetMaintenance(std::nullopt);
