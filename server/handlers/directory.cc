@@ -39,6 +39,11 @@ void SetIfPresent(json& entry, const char* key, const std::optional<std::string>
 }
 
 // 1.5+: the stats tables.
+// Compact, invalid UTF-8 replaced: as the HTTP layer writes every JSON body.
+std::string AnswerText(const json& answer) {
+  return answer.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 json PublicRoomsFromStats(Services& s, Connection& conn, const PublicRoomsQuery& q,
                           const std::optional<json>& since) {
   storage::DirectoryStore::PublicRoomsQuery query;
@@ -264,9 +269,9 @@ void SetVisibility(Services& s, const Requester* r, const std::string& room_id,
   s.public_rooms.Changed();
 }
 
-json PublicRooms(Services& s, const PublicRoomsQuery& q) {
+std::string PublicRooms(Services& s, const PublicRoomsQuery& q) {
   if (!s.config.enable_room_list_search && q.search_term) {
-    return {{"chunk", json::array()}, {"total_room_count_estimate", 0}};
+    return AnswerText({{"chunk", json::array()}, {"total_room_count_estimate", 0}});
   }
   if (q.include_all_networks && q.third_party_instance_id) {
     throw InvalidParam("Can't use include_all_networks with an explicit network");
@@ -294,9 +299,9 @@ json PublicRooms(Services& s, const PublicRoomsQuery& q) {
   if (auto cached = s.public_rooms.Find(key, now_ms)) return std::move(*cached);
   const uint64_t version = s.public_rooms.version();
   auto conn = s.db.Acquire();
-  json answer = s.release.directory == schema::RoomDirectorySource::kStatsTables
-                    ? PublicRoomsFromStats(s, *conn, q, since)
-                    : PublicRoomsFromState(s, *conn, q, since);
+  std::string answer = AnswerText(s.release.directory == schema::RoomDirectorySource::kStatsTables
+                                      ? PublicRoomsFromStats(s, *conn, q, since)
+                                      : PublicRoomsFromState(s, *conn, q, since));
   s.public_rooms.Store(key, version, now_ms, answer);
   return answer;
 }

@@ -32,6 +32,8 @@ struct PublicRoomsQuery {
   bool include_all_networks = false;
   std::optional<std::string> third_party_instance_id;  // "<appservice>|<network>"
 };
-nlohmann::json PublicRooms(Services& s, const PublicRoomsQuery& q);
+// The answer as compact JSON text, the response body itself: answers are cached as text
+// (public_rooms_cache.h), so a hit costs neither a query nor a serialisation.
+std::string PublicRooms(Services& s, const PublicRoomsQuery& q);
 
 }  // namespace strata::handlers

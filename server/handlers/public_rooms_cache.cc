@@ -2,7 +2,7 @@
 
 namespace strata::handlers {
 
-std::optional<nlohmann::json> PublicRoomsCache::Find(const std::string& query, int64_t now_ms) {
+std::optional<std::string> PublicRoomsCache::Find(const std::string& query, int64_t now_ms) {
   auto answer = answers_.Get(query);
   if (!answer || answer->version != version_.load() || now_ms - answer->stored_ms > kMaxAgeMs ||
       now_ms < answer->stored_ms) {
@@ -12,7 +12,7 @@ std::optional<nlohmann::json> PublicRoomsCache::Find(const std::string& query, i
 }
 
 void PublicRoomsCache::Store(const std::string& query, uint64_t version, int64_t now_ms,
-                             nlohmann::json answer) {
+                             std::string answer) {
   if (version != version_.load()) return;
   answers_.Put(query, Answer{version, now_ms, std::move(answer)});
 }

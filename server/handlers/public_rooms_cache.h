@@ -26,9 +26,10 @@ class PublicRoomsCache {
   // Read before computing an answer; pass to Store.
   uint64_t version() const { return version_.load(); }
 
-  std::optional<nlohmann::json> Find(const std::string& query, int64_t now_ms);
+  // Answers are kept as the response body (JSON text), so a hit costs no serialisation.
+  std::optional<std::string> Find(const std::string& query, int64_t now_ms);
   // Keeps `answer`, computed from the list as of `version`, unless the list has changed since.
-  void Store(const std::string& query, uint64_t version, int64_t now_ms, nlohmann::json answer);
+  void Store(const std::string& query, uint64_t version, int64_t now_ms, std::string answer);
 
   uint64_t hits() const { return answers_.hits(); }
 
@@ -36,7 +37,7 @@ class PublicRoomsCache {
   struct Answer {
     uint64_t version = 0;
     int64_t stored_ms = 0;
-    nlohmann::json body;
+    std::string body;
   };
   std::atomic<uint64_t> version_{0};
   storage::LruCache<std::string, Answer> answers_{kCapacity};
