@@ -269,7 +269,7 @@ void SetVisibility(Services& s, const Requester* r, const std::string& room_id,
   s.public_rooms.Changed();
 }
 
-std::string PublicRooms(Services& s, const PublicRoomsQuery& q) {
+std::string PublicRoomsBody(Services& s, const PublicRoomsQuery& q) {
   if (!s.config.enable_room_list_search && q.search_term) {
     return AnswerText({{"chunk", json::array()}, {"total_room_count_estimate", 0}});
   }
@@ -304,6 +304,10 @@ std::string PublicRooms(Services& s, const PublicRoomsQuery& q) {
                                       : PublicRoomsFromState(s, *conn, q, since));
   s.public_rooms.Store(key, version, now_ms, answer);
   return answer;
+}
+
+json PublicRooms(Services& s, const PublicRoomsQuery& q) {
+  return json::parse(PublicRoomsBody(s, q));
 }
 
 }  // namespace strata::handlers

@@ -34,6 +34,8 @@ struct PublicRoomsQuery {
 };
 // The answer as compact JSON text, the response body itself: answers are cached as text
 // (public_rooms_cache.h), so a hit costs neither a query nor a serialisation.
-std::string PublicRooms(Services& s, const PublicRoomsQuery& q);
+std::string PublicRoomsBody(Services& s, const PublicRoomsQuery& q);
+// The same answer parsed, for callers that read it (admin health, the matrix harness).
+nlohmann::json PublicRooms(Services& s, const PublicRoomsQuery& q);
 
 }  // namespace strata::handlers

@@ -311,7 +311,7 @@ void ClientApi::MountDirectory() {
     q.limit = routes::IntQuery(req, "limit").value_or(0);
     q.since = req.Query("since");
     if (q.limit < 0) throw MatrixError(400, errcode::kInvalidParam, "limit must not be negative");
-    return Response::Raw(200, handlers::PublicRooms(s_, q), "application/json");
+    return Response::Raw(200, handlers::PublicRoomsBody(s_, q), "application/json");
   });
   Authed("POST", "/publicRooms", [this, check_server](const Request& req, const Requester&) {
     check_server(req);
@@ -344,7 +344,7 @@ void ClientApi::MountDirectory() {
     if (body.contains("third_party_instance_id") && !body["third_party_instance_id"].is_null()) {
       q.third_party_instance_id = RequiredString(body, "third_party_instance_id");
     }
-    return Response::Raw(200, handlers::PublicRooms(s_, q), "application/json");
+    return Response::Raw(200, handlers::PublicRoomsBody(s_, q), "application/json");
   });
 }
 
