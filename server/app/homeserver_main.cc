@@ -1,6 +1,5 @@
 #include "app/homeserver_main.h"
 
-#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -191,10 +190,7 @@ Result<crypto::SigningKey> LoadOrCreateSigningKey(const config::HomeserverConfig
 
 // Process limits for a server that holds thousands of clients. Each held connection is a
 // file descriptor: the soft open-file limit is raised to the hard one, as Synapse does with its
-// default soft_file_limit of 0. glibc gives every worker thread its own malloc arena, and with
-// 16 workers the arenas' fragmentation cost ~100 MiB of RSS under 10,000 held polls (199 MiB,
-// then 96 MiB with MALLOC_ARENA_MAX=2, in two back-to-back benchmark runs of one build;
-// throughput within a few percent).
+// default soft_file_limit of 0. (Memory: the server links jemalloc; see server/CMakeLists.txt.)
 void SetProcessLimits() {
   rlimit files{};
   if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -203,7 +199,6 @@ void SetProcessLimits() {
       STRATA_LOG(Warning, "strata") << "Could not raise the open-file limit to " << files.rlim_max;
     }
   }
-  ::mallopt(M_ARENA_MAX, 2);
 }
 
 int WaitForStopSignal() {
@@ -219,8 +214,6 @@ int WaitForStopSignal() {
 }  // namespace
 
 int HomeserverMain(int argc, char** argv) {
-  // Before any thread starts: glibc makes arenas as threads first contend, and a cap set
-  // after that leaves the ones already made.
   SetProcessLimits();
   auto cl = config::ParseCommandLine(argc, argv);
   if (!cl.ok()) {
