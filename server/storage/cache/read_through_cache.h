@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <utility>
 
 #include "storage/cache/lru_cache.h"
@@ -27,49 +28,59 @@ namespace strata::storage {
 template <typename Key, typename Value>
 class ReadThroughCache {
  public:
-  explicit ReadThroughCache(size_t capacity) : entries_(capacity) {}
+  explicit ReadThroughCache(size_t capacity) : shared_(std::make_shared<Shared>(capacity)) {}
 
   template <typename Load>
   Value Get(Connection& conn, const Key& key, Load&& load) {
     if (conn.HasQueuedForTransactionEnd()) return load();
-    if (auto hit = entries_.Get(key)) return *std::move(hit);
-    const uint64_t begun = forgotten_.load();
+    Shared& s = *shared_;
+    if (auto hit = s.entries.Get(key)) return *std::move(hit);
+    const uint64_t begun = s.forgotten.load();
     Value value = load();
-    if (forgotten_.load() != begun) return value;
-    entries_.Put(key, value);
+    if (s.forgotten.load() != begun) return value;
+    s.entries.Put(key, value);
     // Forgotten while putting: the entry may hold the old rows; drop it.
-    if (forgotten_.load() != begun) Erase(key);
+    if (s.forgotten.load() != begun) s.entries.Erase(key);
     return value;
   }
 
+  // The forget queued for the transaction's end holds the cache weakly: a cache (or its
+  // store) gone before the transaction ends has nothing left to forget.
   void Forget(Connection& conn, const Key& key) {
-    ForgetNow(key);
-    conn.AtTransactionEnd([this, key] { ForgetNow(key); });
+    shared_->ForgetNow(key);
+    conn.AtTransactionEnd([weak = std::weak_ptr<Shared>(shared_), key] {
+      if (auto s = weak.lock()) s->ForgetNow(key);
+    });
   }
   void ForgetAll(Connection& conn) {
-    ForgetAllNow();
-    conn.AtTransactionEnd([this] { ForgetAllNow(); });
+    shared_->ForgetAllNow();
+    conn.AtTransactionEnd([weak = std::weak_ptr<Shared>(shared_)] {
+      if (auto s = weak.lock()) s->ForgetAllNow();
+    });
   }
   // For writes made on a connection the cache never saw (background updates, after each
   // committed batch).
-  void ForgetAllNow() {
-    ++forgotten_;
-    entries_.Clear();
-  }
+  void ForgetAllNow() { shared_->ForgetAllNow(); }
 
-  size_t size() const { return entries_.size(); }
-  uint64_t hits() const { return entries_.hits(); }
-  uint64_t misses() const { return entries_.misses(); }
+  size_t size() const { return shared_->entries.size(); }
+  uint64_t hits() const { return shared_->entries.hits(); }
+  uint64_t misses() const { return shared_->entries.misses(); }
 
  private:
-  void ForgetNow(const Key& key) {
-    ++forgotten_;
-    Erase(key);
-  }
-  void Erase(const Key& key) { entries_.Erase(key); }
-
-  LruCache<Key, Value> entries_;
-  std::atomic<uint64_t> forgotten_{0};
+  struct Shared {
+    explicit Shared(size_t capacity) : entries(capacity) {}
+    void ForgetNow(const Key& key) {
+      ++forgotten;
+      entries.Erase(key);
+    }
+    void ForgetAllNow() {
+      ++forgotten;
+      entries.Clear();
+    }
+    LruCache<Key, Value> entries;
+    std::atomic<uint64_t> forgotten{0};
+  };
+  std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace strata::storage

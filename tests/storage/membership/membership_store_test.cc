@@ -36,6 +36,8 @@ class MembershipStoreTest : public testing::EngineTest {
     event.room_id = room;
     event.origin_server_ts = 1;
     event.sender = user;
+    // A store made for one write and gone before the caller's transaction ends: the forget it
+    // queued for that end must not touch it (read_through_cache.h).
     EventStore(options_).InsertEvent(conn(), event);
     MembershipRow row;
     row.event_id = event_id;
