@@ -93,6 +93,36 @@ TEST_P(DatabaseTest, NestedTransactionsAreSavepoints) {
   EXPECT_THROW(c.PushSavepoint(), DatabaseError);  // none outside a transaction
 }
 
+// Statements may be kept prepared (SQLite does): the same text keeps working after it failed,
+// after its table was dropped and made again with other columns, and a finished query leaves
+// no read transaction open that would stop another connection from checkpointing the log.
+TEST_P(DatabaseTest, RepeatedStatementsSurviveErrorsAndSchemaChanges) {
+  ScratchDatabase db(GetParam());
+  auto& c = db.conn();
+  c.ExecuteScript("CREATE TABLE t (a INTEGER PRIMARY KEY);");
+  const std::string insert = "INSERT INTO t VALUES (?)";
+  c.Execute(insert, {1});
+  EXPECT_THROW(c.Execute(insert, {1}), DatabaseError);
+  c.Execute(insert, {2});
+  const std::string select = "SELECT * FROM t ORDER BY 1";
+  EXPECT_EQ(c.Query(select).size(), 2u);
+  c.ExecuteScript("DROP TABLE t; CREATE TABLE t (b TEXT, c TEXT);");
+  c.Execute("INSERT INTO t VALUES ('x', 'y')");
+  auto rows = c.Query(select);
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].size(), 2u);
+  EXPECT_EQ(rows[0].Text(1), "y");
+  if (GetParam() == Engine::kSqlite) {
+    c.Query("PRAGMA journal_mode = WAL");
+    c.Execute("INSERT INTO t VALUES ('p', 'q')");
+    EXPECT_EQ(c.Query(select).size(), 2u);
+    auto other = db.Connect();
+    auto checkpoint = other->Query("PRAGMA wal_checkpoint(TRUNCATE)");
+    ASSERT_EQ(checkpoint.size(), 1u);
+    EXPECT_EQ(checkpoint[0].Int(0), 0) << "a reader still held the log";
+  }
+}
+
 TEST_P(DatabaseTest, ErrorsNameTheProblem) {
   ScratchDatabase db(GetParam());
   try {
