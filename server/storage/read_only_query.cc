@@ -11,7 +11,7 @@ constexpr std::string_view kPostgresReadOnly = "SET TRANSACTION READ ONLY";
 constexpr std::string_view kPostgresTimeoutHead = "SET LOCAL statement_timeout = '";
 constexpr std::string_view kPostgresTimeoutTail = "s'";
 
-// Undoes PRAGMA query_only on the shared SQLite connection however the query ends.
+// Undoes PRAGMA query_only on the SQLite connection however the query ends.
 class SqliteQueryOnly {
  public:
   explicit SqliteQueryOnly(Connection& conn) : conn_(conn) {
