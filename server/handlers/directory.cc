@@ -38,12 +38,12 @@ void SetIfPresent(json& entry, const char* key, const std::optional<std::string>
   if (value) entry[key] = *value;
 }
 
-// 1.5+: the stats tables.
 // Compact, invalid UTF-8 replaced: as the HTTP layer writes every JSON body.
 std::string AnswerText(const json& answer) {
   return answer.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// 1.5+: the stats tables.
 json PublicRoomsFromStats(Services& s, Connection& conn, const PublicRoomsQuery& q,
                           const std::optional<json>& since) {
   storage::DirectoryStore::PublicRoomsQuery query;

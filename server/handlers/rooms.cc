@@ -359,17 +359,18 @@ json SendMessage(Services& s, const Requester& r, const std::string& room_id,
   bool stored = false;
   std::string event_id;
   try {
-    event_id = s.event_writes.Run([&](storage::Connection& writer) {
-      if (auto known = s.transient->TxnEvent(key)) return *known;
+    s.event_writes.Run([&](storage::Connection& writer) {
+      if (auto known = s.transient->TxnEvent(key)) {
+        event_id = *known;
+        return;
+      }
       if (!events::RoomVersionOf(s.stores, writer, room_id))
         throw Forbidden("Unknown room " + room_id);
-      std::string id =
+      event_id =
           SendEventOn(s, writer, {room_id, type, r.user_id, std::nullopt, content, txn_id, ""})
               .event_id;
-      s.transient->RememberTxn(key, id);
+      s.transient->RememberTxn(key, event_id);
       stored = true;
-      event_id = id;
-      return id;
     });
   } catch (...) {
     // The batch's commit failed after this send remembered its id: a retry must send again.

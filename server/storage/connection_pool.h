@@ -68,7 +68,8 @@ class ConnectionPool {
   Lease AcquireWriter();
 
  private:
-  // SQLite with readers: `writer` is kept for AcquireWriter, the rest serve Acquire.
+  // reserve_writer (SQLite with readers): the first connection serves AcquireWriter only, the
+  // rest serve Acquire.
   ConnectionPool(std::vector<std::unique_ptr<Connection>> connections, bool reserve_writer);
   void Release(Connection* conn);
 

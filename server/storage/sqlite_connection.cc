@@ -4,8 +4,10 @@
 // transaction open, and all dropped once kCachedStatements distinct texts have been seen.
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "storage/database.h"
@@ -92,10 +94,15 @@ class SqliteConnection final : public Connection {
     }
   };
 
+  // Looks statements up by string_view, so a hit copies no SQL text.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+
   // The statement for `sql`, prepared now or earlier; nullptr for an empty statement.
   sqlite3_stmt* Prepare(std::string_view sql) {
-    const std::string key(sql);
-    if (auto it = statements_.find(key); it != statements_.end()) return it->second.get();
+    if (auto it = statements_.find(sql); it != statements_.end()) return it->second.get();
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -104,7 +111,8 @@ class SqliteConnection final : public Connection {
     }
     if (raw == nullptr) return nullptr;  // only whitespace or comments
     if (statements_.size() >= kCachedStatements) statements_.clear();
-    return statements_.emplace(key, Statement(raw, sqlite3_finalize)).first->second.get();
+    return statements_.emplace(std::string(sql), Statement(raw, sqlite3_finalize))
+        .first->second.get();
   }
 
   void Run(std::string_view sql, const Params& params, std::vector<Row>* rows) {
@@ -159,7 +167,7 @@ class SqliteConnection final : public Connection {
   sqlite3* db_;
   std::string path_;
   bool in_txn_ = false;
-  std::unordered_map<std::string, Statement> statements_;
+  std::unordered_map<std::string, Statement, TextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace
