@@ -48,14 +48,7 @@ class ApiServer {
     if (tweak) tweak(config_);
     // The pool as the server opens it: on SQLite a writer and readers over a WAL file.
     auto pool = storage::ConnectionPool::Open(
-        [this]() -> Result<std::unique_ptr<storage::Connection>> {
-          auto conn = db_.Connect();
-          if (conn->engine() == storage::Engine::kSqlite) {
-            conn->Query("PRAGMA journal_mode = WAL");
-            conn->Execute("PRAGMA synchronous = FULL");
-          }
-          return conn;
-        },
+        [this]() -> Result<std::unique_ptr<storage::Connection>> { return db_.ConnectServing(); },
         4);
     EXPECT_TRUE(pool.ok()) << pool.status().message();
     pool_ = std::move(*pool);

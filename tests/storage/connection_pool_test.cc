@@ -22,11 +22,7 @@ using testing::ScratchDatabase;
 
 // Connections as the server opens them: SQLite files switched to write-ahead logging.
 ConnectionPool::Factory WalFactory(const ScratchDatabase& db) {
-  return [&db]() -> Result<std::unique_ptr<Connection>> {
-    auto conn = db.Connect();
-    if (conn->engine() == Engine::kSqlite) conn->Query("PRAGMA journal_mode = WAL");
-    return conn;
-  };
+  return [&db]() -> Result<std::unique_ptr<Connection>> { return db.ConnectServing(); };
 }
 
 class ConnectionPoolTest : public testing::EngineTest {};

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "schema/catalogue.h"
+#include "storage/open_database.h"
 
 namespace strata::testing {
 namespace fs = std::filesystem;
@@ -93,6 +94,13 @@ storage::Connection& ScratchDatabase::conn() {
 std::unique_ptr<storage::Connection> ScratchDatabase::Connect() const {
   return Must(engine_ == storage::Engine::kSqlite ? storage::OpenSqlite(location_)
                                                   : storage::OpenPostgres(location_));
+}
+
+std::unique_ptr<storage::Connection> ScratchDatabase::ConnectServing() const {
+  if (engine_ != storage::Engine::kSqlite) return Connect();
+  storage::DatabaseSettings settings;
+  settings.args["database"] = location_;
+  return Must(storage::OpenServingDatabase(settings));
 }
 
 std::string ScratchDatabase::ConfigYaml() const {

@@ -73,6 +73,9 @@ class ScratchDatabase {
   storage::Connection& conn();
   // A fresh extra connection (another "process").
   std::unique_ptr<storage::Connection> Connect() const;
+  // A fresh connection as the server opens its pool's (storage::OpenServingDatabase: SQLite
+  // in write-ahead-log mode).
+  std::unique_ptr<storage::Connection> ConnectServing() const;
   // SQLite: the file path. PostgreSQL: a libpq conninfo for the database.
   const std::string& location() const { return location_; }
   // The `database:` block of a homeserver.yaml that points at this database.
