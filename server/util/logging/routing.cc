@@ -53,7 +53,9 @@ Result<std::shared_ptr<const State>> Build(const Settings& settings) {
   auto root = resolve(settings.root_handlers, "root");
   if (!root.ok()) return root.status();
   state->root_handlers = std::move(root).value();
-  // Explicit strata names win over names translated from synapse.
+  // Meant: explicit strata names win over names translated from synapse. As written, pass 0
+  // takes the translated names and pass 1 skips a strata name already set, so the translated
+  // one wins (kept as it was; tests/util/logging/routing_test.cc has the disabled test).
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& [name, logger] : settings.loggers) {
       std::string target = StrataLoggerName(name);

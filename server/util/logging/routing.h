@@ -8,7 +8,8 @@
 //    with propagate false, then to the root's; each handler once, in that order, and only if
 //    the record's level reaches the handler's level.
 //  - Logger names under `synapse` configure the matching `strata` loggers ("synapse.storage"
-//    -> "strata.storage"); an explicitly configured `strata` name wins over a translated one.
+//    -> "strata.storage"). When both "synapse.x" and "strata.x" are configured, the translated
+//    "synapse.x" settings are the ones used (the code's comment meant the opposite).
 #pragma once
 
 #include <functional>
