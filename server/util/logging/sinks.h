@@ -24,6 +24,7 @@ namespace strata::logging::internal {
 class Sink {
  public:
   virtual ~Sink() = default;
+  // `when` is the record's time; daily rotation goes by it, not by the clock.
   virtual void Write(std::string_view text, std::chrono::system_clock::time_point when) = 0;
 };
 
