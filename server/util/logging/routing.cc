@@ -53,14 +53,13 @@ Result<std::shared_ptr<const State>> Build(const Settings& settings) {
   auto root = resolve(settings.root_handlers, "root");
   if (!root.ok()) return root.status();
   state->root_handlers = std::move(root).value();
-  // Meant: explicit strata names win over names translated from synapse. As written, pass 0
-  // takes the translated names and pass 1 skips a strata name already set, so the translated
-  // one wins (kept as it was; tests/util/logging/routing_test.cc has the disabled test).
+  // Explicit strata names win over names translated from synapse: pass 0 takes the names as
+  // written, pass 1 the translated ones, skipping a strata name pass 0 already set.
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& [name, logger] : settings.loggers) {
       std::string target = StrataLoggerName(name);
       bool translated = target != name;
-      if ((pass == 0) != translated) continue;
+      if ((pass == 1) != translated) continue;
       if (pass == 1 && state->loggers.count(target)) continue;
       auto handlers = resolve(logger.handlers, "logger '" + name + "'");
       if (!handlers.ok()) return handlers.status();

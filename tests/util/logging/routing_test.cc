@@ -70,9 +70,7 @@ TEST(LogRoutingTest, SynapseNamesConfigureStrataNames) {
   EXPECT_EQ(Routed(s, "strata.storage", Level::kInfo), "");
 }
 
-// What Build's comment says it does; today the translated synapse.http wins (routes to "b").
-// Enable when that is fixed.
-TEST(LogRoutingTest, DISABLED_ExplicitStrataNamesWinOverTranslatedOnes) {
+TEST(LogRoutingTest, ExplicitStrataNamesWinOverTranslatedOnes) {
   Settings s = ThreeHandlers();
   s.root_level = Level::kDebug;
   s.loggers["synapse.http"] = LoggerSettings{std::nullopt, {"b"}, true};
