@@ -162,7 +162,8 @@ TEST(CatalogueTest, EngineSpecificFilesGoToTheirEngineOnly) {
                    "56/redaction_censor3_fix_update.sql.postgres"));
 }
 
-const Delta& FindDelta(const std::vector<Delta>& deltas, const std::string& file) {
+// A copy: callers pass DeltasFor's temporary vector, which dies at the end of their statement.
+Delta FindDelta(const std::vector<Delta>& deltas, const std::string& file) {
   for (const Delta& delta : deltas) {
     if (delta.file == file) return delta;
   }
@@ -175,7 +176,7 @@ TEST(CatalogueTest, StatsSeparatedHasItsOriginalAndItsOneThirteenContent) {
   const Catalogue& catalogue = Catalogue::Builtin();
   for (const std::string release : {"1.4.0", "1.12.4"}) {
     for (Engine engine : {Engine::kSqlite, Engine::kPostgres}) {
-      const Delta& d =
+      const Delta d =
           FindDelta(catalogue.DeltasFor(Get(release), 56, engine), "56/stats_separated.sql");
       EXPECT_NE(d.sql.find("('populate_stats_process_rooms', '{}', '')"), std::string::npos)
           << release;
@@ -187,7 +188,7 @@ TEST(CatalogueTest, StatsSeparatedHasItsOriginalAndItsOneThirteenContent) {
     }
   }
   for (const std::string release : {"1.13.0", "1.18.0"}) {
-    const Delta& d =
+    const Delta d =
         FindDelta(catalogue.DeltasFor(Get(release), 56, Engine::kSqlite), "56/stats_separated.sql");
     EXPECT_NE(
         d.sql.find("('populate_stats_process_rooms', '{}', 'current_state_events_membership')"),
