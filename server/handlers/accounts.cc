@@ -11,6 +11,7 @@
 #include "handlers/ratelimit.h"
 #include "handlers/transient.h"
 #include "storage/devices/device_store.h"
+#include "storage/membership/membership_store.h"
 #include "storage/profiles/profile_store.h"
 #include "storage/users/user_store.h"
 
@@ -354,7 +355,7 @@ void Deactivate(Services& s, const std::string& user_id) {
   std::vector<std::string> rooms;
   {
     auto conn = s.db.Acquire();
-    rooms = s.stores.users->JoinedOrInvitedRooms(*conn, user_id);
+    rooms = s.stores.membership->JoinedOrInvitedRooms(*conn, user_id);
   }
   for (const auto& room : rooms) {
     auto conn = s.db.AcquireWriter();

@@ -55,6 +55,16 @@ std::vector<JoinedRoom> MembershipStore::JoinedRooms(Connection& conn,
   return out;
 }
 
+std::vector<std::string> MembershipStore::JoinedOrInvitedRooms(Connection& conn,
+                                                               const std::string& user_id) const {
+  std::vector<std::string> out;
+  const UserMemberships rows = Cached(conn, user_id);  // holds them for the loop
+  for (const auto& m : *rows) {
+    if (m.membership == "join" || m.membership == "invite") out.push_back(m.room_id);
+  }
+  return out;
+}
+
 std::vector<CurrentMembershipRow> MembershipStore::UnforgottenMemberships(
     Connection& conn, const std::string& user_id) const {
   std::vector<CurrentMembershipRow> out;

@@ -59,6 +59,8 @@ class MembershipStore {
                                                const std::string& user_id) const;
   // The rooms the user is currently joined to, ordered by room id.
   std::vector<JoinedRoom> JoinedRooms(Connection& conn, const std::string& user_id) const;
+  // The rooms the user is currently joined to or invited to, ordered by room id.
+  std::vector<std::string> JoinedOrInvitedRooms(Connection& conn, const std::string& user_id) const;
 
   // The user's current memberships of every kind in rooms they have not forgotten, ordered by
   // room id.

@@ -47,12 +47,6 @@ constexpr std::string_view kSelectRatelimitOverride =
     "SELECT messages_per_second, burst_count FROM ratelimit_override WHERE user_id = ?";
 constexpr std::string_view kDeleteThreepidsOf = "DELETE FROM user_threepids WHERE user_id = ?";
 
-// Membership area (current_state_events, room_memberships) -----------------------------------
-constexpr std::string_view kSelectJoinedOrInvitedRooms =
-    "SELECT c.room_id FROM current_state_events c JOIN room_memberships m "
-    "ON m.event_id = c.event_id WHERE c.type = 'm.room.member' AND c.state_key = ? "
-    "AND m.membership IN ('join', 'invite')";
-
 StoredUser UserFrom(const Row& row) {
   return {row.Text(0), row.OptText(1), row.Bool(2)};
 }
@@ -106,15 +100,6 @@ std::optional<RatelimitOverride> UserStore::FindRatelimitOverride(
   auto rows = conn.Query(kSelectRatelimitOverride, {user_id});
   if (rows.empty()) return std::nullopt;
   return RatelimitOverride{rows[0].OptInt(0), rows[0].OptInt(1)};
-}
-
-std::vector<std::string> UserStore::JoinedOrInvitedRooms(Connection& conn,
-                                                         const std::string& user_id) const {
-  std::vector<std::string> rooms;
-  for (const auto& row : conn.Query(kSelectJoinedOrInvitedRooms, {user_id})) {
-    rooms.push_back(row.Text(0));
-  }
-  return rooms;
 }
 
 void UserStore::InsertUser(Connection& conn, const std::string& user_id,

@@ -58,9 +58,6 @@ class UserStore {
   // The user's ratelimit_override row, nullopt if none.
   std::optional<RatelimitOverride> FindRatelimitOverride(Connection& conn,
                                                          const std::string& user_id) const;
-  // Membership area (current_state_events, room_memberships: storage/membership): the rooms
-  // the user is joined to or invited to, from current state. Here until that store has it.
-  std::vector<std::string> JoinedOrInvitedRooms(Connection& conn, const std::string& user_id) const;
 
   // Writes (REQUIRE a writer connection) --------------------------------------------------
 

@@ -99,6 +99,19 @@ TEST_P(MembershipStoreTest, JoinedRoomsAndForgetting) {
   EXPECT_EQ(store_->UnforgottenMemberships(conn(), "@other:x").size(), 1u);
 }
 
+TEST_P(MembershipStoreTest, JoinedOrInvitedRoomsFromCurrentState) {
+  EXPECT_TRUE(store_->JoinedOrInvitedRooms(conn(), "@a:x").empty());
+  int stream = 0;
+  for (const char* membership : {"leave", "join", "ban", "invite"}) {
+    ++stream;
+    Member(stream, "$e" + std::to_string(stream), std::string("!") + membership + ":x", "@a:x",
+           membership);
+  }
+  Member(5, "$other", "!other:x", "@b:x", "join");
+  EXPECT_EQ(store_->JoinedOrInvitedRooms(conn(), "@a:x"),
+            (std::vector<std::string>{"!invite:x", "!join:x"}));
+}
+
 // A user's memberships are cached: a member event or a forget through the store is seen at
 // once, by every connection; a write that bypasses the store only after ForgetCachedNow.
 TEST_P(MembershipStoreTest, CachedMembershipsSeeEveryWriteThroughTheStore) {

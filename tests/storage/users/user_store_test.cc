@@ -219,29 +219,6 @@ TEST_P(UserStoreTest, DeletesThreepidsOfOneUser) {
   EXPECT_EQ(conn().QueryInt("SELECT COUNT(*) FROM user_threepids"), 1);
 }
 
-TEST_P(UserStoreTest, JoinedOrInvitedRoomsFromCurrentState) {
-  PrepareNewest();
-  const UserStore users = Store();
-  EXPECT_TRUE(users.JoinedOrInvitedRooms(conn(), "@a:example.com").empty());
-  const std::string u = "@a:example.com";
-  int n = 0;
-  for (const char* membership : {"join", "invite", "leave", "ban"}) {
-    const std::string room = std::string("!") + membership + ":example.com";
-    const std::string event = "$e" + std::to_string(++n);
-    conn().Execute(
-        "INSERT INTO current_state_events (event_id, room_id, type, state_key) "
-        "VALUES (?, ?, 'm.room.member', ?)",
-        {event, room, u});
-    conn().Execute(
-        "INSERT INTO room_memberships (event_id, user_id, sender, room_id, membership) "
-        "VALUES (?, ?, ?, ?, ?)",
-        {event, u, u, room, membership});
-  }
-  auto rooms = users.JoinedOrInvitedRooms(conn(), u);
-  std::sort(rooms.begin(), rooms.end());
-  EXPECT_EQ(rooms, (std::vector<std::string>{"!invite:example.com", "!join:example.com"}));
-}
-
 // Schema 54: no users.deactivated, no access_tokens.valid_until_ms. The store reads
 // deactivated as false and expiry as none, and deactivating only clears the password.
 TEST_P(UserStoreTest, Schema54HasNoDeactivatedColumn) {
