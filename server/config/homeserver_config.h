@@ -209,8 +209,10 @@ LoadedConfig LoadConfigFiles(const std::vector<std::string>& paths);
 LoadedConfig ParseConfig(const std::string& yaml_text, const std::string& file);
 
 // Sets each key in `defaults` (dotted name -> YAML scalar text, e.g.
-// {"allow_public_rooms_without_auth", "true"}) unless the files set it. InvalidArgument for a
-// key Strata does not model or a value of the wrong type: the release catalogue is then wrong.
+// {"allow_public_rooms_without_auth", "true"}) unless the files set it. Any plain key of the
+// key table (config_keys.h) may take a default. InvalidArgument for any other key (one Strata
+// does not model, or one with its own rules such as listeners) or a value of the wrong type:
+// the release catalogue is then wrong.
 Status ApplyReleaseDefaults(HomeserverConfig& config,
                             const std::map<std::string, std::string>& defaults);
 
