@@ -1,7 +1,7 @@
 # strata_precompile(<target> [TESTS]): with STRATA_PCH on, the target compiles its files against
 # one precompiled header of the library headers nearly every file includes; with TESTS, the
 # GoogleTest headers too. Off, it does nothing, and every file must (and does) include what it
-# uses: the ccache builds that developers run check that.
+# uses: the normal (optimised) builds, which never precompile, check that.
 function(strata_precompile target)
   if(NOT STRATA_PCH)
     return()
