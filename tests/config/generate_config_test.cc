@@ -21,12 +21,7 @@ namespace fs = std::filesystem;
 using strata::testing::TempDir;
 using testing::Dump;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using strata::testing::ReadTextFile;
 
 TEST(GenerateConfigTest, RoundTripsThroughTheLoader) {
   TempDir dir;
@@ -67,7 +62,7 @@ TEST(GenerateConfigTest, RoundTripsThroughTheLoader) {
   EXPECT_TRUE(problems.empty()) << Dump(problems);
 
   // The signing key is one line of Synapse's format and loads.
-  std::string key_text = ReadAll(c.signing_key_path);
+  std::string key_text = ReadTextFile(c.signing_key_path);
   EXPECT_TRUE(
       std::regex_match(key_text, std::regex("ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\n")))
       << key_text;
@@ -105,9 +100,9 @@ TEST(GenerateConfigTest, ExistingConfigIsLeftAloneButMissingFilesAreMade) {
   o.server_name = "example.org";
   o.data_directory = dir.path().string();
   ASSERT_TRUE(GenerateConfig(o).ok());
-  std::string before = ReadAll(o.config_path);
+  std::string before = ReadTextFile(o.config_path);
   std::string key_path = dir.File("example.org.signing.key");
-  std::string key_before = ReadAll(key_path);
+  std::string key_before = ReadTextFile(key_path);
   fs::remove(dir.File("example.org.log.config"));
 
   o.server_name = "other.org";
@@ -117,8 +112,8 @@ TEST(GenerateConfigTest, ExistingConfigIsLeftAloneButMissingFilesAreMade) {
   EXPECT_EQ(
       outcome->messages.front(),
       "Config file '" + o.config_path + "' already exists. Generating any missing config files.");
-  EXPECT_EQ(ReadAll(o.config_path), before);
-  EXPECT_EQ(ReadAll(key_path), key_before) << "an existing signing key must never be replaced";
+  EXPECT_EQ(ReadTextFile(o.config_path), before);
+  EXPECT_EQ(ReadTextFile(key_path), key_before) << "an existing signing key must never be replaced";
   EXPECT_EQ(outcome->written, (std::vector<std::string>{dir.File("example.org.log.config")}));
   EXPECT_TRUE(fs::exists(dir.File("example.org.log.config")));
 }

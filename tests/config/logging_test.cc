@@ -16,12 +16,7 @@ namespace {
 
 using strata::testing::TempDir;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using strata::testing::ReadTextFile;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -60,8 +55,8 @@ TEST_F(LoggingTest, WritesSynapsesPreciseFormat) {
   }
   STRATA_LOG(Debug, "strata.storage") << "not written at INFO";
   STRATA_LOG(Warning, "strata.http") << "outside a request";
-  auto lines = Lines(ReadAll(path));
-  ASSERT_EQ(lines.size(), 2u) << ReadAll(path);
+  auto lines = Lines(ReadTextFile(path));
+  ASSERT_EQ(lines.size(), 2u) << ReadTextFile(path);
   std::regex precise(
       R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - strata\.storage - \d+ - INFO - GET-7 - )"
       R"(Applying schema 56 — ünïcode ✓)");
@@ -124,8 +119,8 @@ TEST_F(LoggingTest, ReadsSynapseLogConfigIncludingSynapseLoggerNames) {
   STRATA_LOG(Info, "strata.storage.SQL") << "hidden: synapse.storage.SQL is at WARNING";
   STRATA_LOG(Warning, "strata.storage.SQL") << "shown";
   STRATA_LOG(Debug, "strata.http") << "debug shown";
-  auto lines = Lines(ReadAll(log));
-  ASSERT_EQ(lines.size(), 2u) << ReadAll(log);
+  auto lines = Lines(ReadTextFile(log));
+  ASSERT_EQ(lines.size(), 2u) << ReadTextFile(log);
   EXPECT_EQ(lines[0], "WARNING  strata.storage.SQL: shown");
   EXPECT_EQ(lines[1], "DEBUG    strata.http: debug shown");
 }
@@ -160,7 +155,7 @@ TEST_F(LoggingTest, RotatesBySize) {
   EXPECT_TRUE(std::filesystem::exists(path + ".2"));
   EXPECT_FALSE(std::filesystem::exists(path + ".3"));
   EXPECT_LE(std::filesystem::file_size(path), 100u);
-  EXPECT_NE(ReadAll(path).find("line 11"), std::string::npos);
+  EXPECT_NE(ReadTextFile(path).find("line 11"), std::string::npos);
 }
 
 TEST_F(LoggingTest, ConcurrentWritersProduceWholeLines) {
@@ -175,7 +170,7 @@ TEST_F(LoggingTest, ConcurrentWritersProduceWholeLines) {
   // Reconfiguring while others log must be safe.
   ASSERT_TRUE(Configure(FileSettings(path)).ok());
   for (auto& th : threads) th.join();
-  auto lines = Lines(ReadAll(path));
+  auto lines = Lines(ReadTextFile(path));
   EXPECT_EQ(lines.size(), 2000u);
   std::regex whole(R"(.* - strata\.mt - \d+ - INFO - sentinel - thread \d msg \d+)");
   for (const auto& line : lines) ASSERT_TRUE(std::regex_match(line, whole)) << line;
@@ -188,7 +183,7 @@ TEST_F(LoggingTest, UnusableFileIsRefusedAndKeepsThePreviousSettings) {
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("no/such/dir/x.log"), std::string::npos);
   STRATA_LOG(Info, "strata.x") << "still here";
-  EXPECT_NE(ReadAll(good).find("still here"), std::string::npos);
+  EXPECT_NE(ReadTextFile(good).find("still here"), std::string::npos);
 }
 
 TEST(LevelTest, ParsesPythonNames) {

@@ -16,18 +16,12 @@ namespace {
 
 using storage::Engine;
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadTextFile;
 
 // The `file` column of a real-synapse applied_schema_deltas.txt ("version|file" lines).
 std::vector<std::string> RealAppliedDeltas(const std::string& kind, const std::string& release) {
-  std::istringstream lines(ReadFile(testing::ReferenceDir() / "real-synapse" / kind /
-                                    ("v" + release) / "applied_schema_deltas.txt"));
+  std::istringstream lines(ReadTextFile(testing::ReferenceDir() / "real-synapse" / kind /
+                                        ("v" + release) / "applied_schema_deltas.txt"));
   std::vector<std::string> files;
   std::string line;
   std::getline(lines, line);  // header
@@ -226,7 +220,7 @@ TEST(CatalogueTest, FullSchemaFilesComeInNameOrderPerEngine) {
 // the notes' 4-space indentation removed.
 std::string NotesBlock(const std::string& marker, const std::string& first,
                        const std::string& last) {
-  const std::string notes = ReadFile(testing::ReferenceDir() / "000_f47dee6856d61323.txt");
+  const std::string notes = ReadTextFile(testing::ReferenceDir() / "000_f47dee6856d61323.txt");
   size_t at = notes.find(marker);
   EXPECT_NE(at, std::string::npos) << marker;
   size_t begin = notes.find(first, at);

@@ -18,13 +18,7 @@ namespace {
 using storage::Engine;
 using testing::ScratchDatabase;
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::ReadTextFile;
 
 std::filesystem::path RealDir(const std::string& kind, const std::string& release) {
   return testing::ReferenceDir() / "real-synapse" / kind / ("v" + release);
@@ -33,7 +27,7 @@ std::filesystem::path RealDir(const std::string& kind, const std::string& releas
 // The data lines of one of the "a|b|c" table dumps next to a real database.
 std::vector<std::string> RealRows(const std::string& kind, const std::string& release,
                                   const std::string& file) {
-  std::istringstream lines(ReadFile(RealDir(kind, release) / file));
+  std::istringstream lines(ReadTextFile(RealDir(kind, release) / file));
   std::vector<std::string> rows;
   std::string line;
   std::getline(lines, line);  // header
@@ -99,7 +93,7 @@ std::vector<std::string> SchemaVersionRows(storage::Connection& conn) {
 }
 
 SchemaSnapshot SnapshotOfDump(const std::filesystem::path& path) {
-  auto snapshot = ParseSqliteSchemaDump(ReadFile(path));
+  auto snapshot = ParseSqliteSchemaDump(ReadTextFile(path));
   if (!snapshot.ok()) throw std::runtime_error(snapshot.status().message());
   return *snapshot;
 }

@@ -8,7 +8,10 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 
 #include "schema/catalogue.h"
 #include "storage/open_database.h"
@@ -142,6 +145,14 @@ std::string CopyDataset(const std::string& name, const TempDir& dir) {
 std::string StrataBinary() {
   return std::string(STRATA_BINARY_DIR) + "/server/strata";
 }
+std::string ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
 std::string SourceDir() {
   return STRATA_SOURCE_DIR;
 }

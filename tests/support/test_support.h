@@ -101,6 +101,9 @@ std::filesystem::path ReferenceDir();
 // Decompresses real-synapse/datasets/<name>.gz into `dir` and returns the copy's path.
 std::string CopyDataset(const std::string& name, const TempDir& dir);
 
+// The whole file as text; throws std::runtime_error naming the file when it cannot be read.
+std::string ReadTextFile(const std::filesystem::path& path);
+
 // The built binaries.
 std::string StrataBinary();
 std::string SourceDir();

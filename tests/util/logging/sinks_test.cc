@@ -14,12 +14,7 @@ namespace {
 
 using strata::testing::TempDir;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using strata::testing::ReadTextFile;
 
 // Local noon of a day in 2030, far from the test's real day and from DST changes.
 std::chrono::system_clock::time_point Noon(int day) {
@@ -50,8 +45,8 @@ TEST(LogSinkTest, DailyRotationRenamesTheFileToItsDay) {
   sink.value()->Write("one\n", Noon(10));
   sink.value()->Write("two\n", Noon(10));
   sink.value()->Write("three\n", Noon(11));
-  EXPECT_EQ(ReadAll(path + ".2030-01-10"), "one\ntwo\n");
-  EXPECT_EQ(ReadAll(path), "three\n");
+  EXPECT_EQ(ReadTextFile(path + ".2030-01-10"), "one\ntwo\n");
+  EXPECT_EQ(ReadTextFile(path), "three\n");
 }
 
 TEST(LogSinkTest, DailyRotationKeepsTheNewestBackupCountFiles) {
@@ -63,8 +58,8 @@ TEST(LogSinkTest, DailyRotationKeepsTheNewestBackupCountFiles) {
   sink.value()->Write("11\n", Noon(11));
   sink.value()->Write("12\n", Noon(12));
   EXPECT_FALSE(std::filesystem::exists(path + ".2030-01-10"));
-  EXPECT_EQ(ReadAll(path + ".2030-01-11"), "11\n");
-  EXPECT_EQ(ReadAll(path), "12\n");
+  EXPECT_EQ(ReadTextFile(path + ".2030-01-11"), "11\n");
+  EXPECT_EQ(ReadTextFile(path), "12\n");
 }
 
 TEST(LogSinkTest, AnUnopenableFileNamesTheFileAndTheHandler) {
